@@ -1,0 +1,8 @@
+// The autograd layer's public surface.
+import "./tensor_methods.js";
+
+export { type BackwardOptions, runBackward } from "./engine.js";
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./grad_mode.js";
+export { GradcheckError, type GradcheckOptions, gradcheck } from "./gradcheck.js";
+export { type BackwardRule, type Edge, Node } from "./node.js";
+export { needsGraph, record } from "./record.js";

@@ -1,0 +1,25 @@
+// How an op joins the graph: after computing its output, it calls record() with its inputs and
+// its backward rule. Nothing is recorded in noGrad mode or when no input requires grad.
+
+import type { Tensor } from "../tensor/tensor.js";
+import { isGradEnabled } from "./grad_mode.js";
+import { type BackwardRule, type Edge, Node } from "./node.js";
+
+export function needsGraph(inputs: readonly Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/** Attach `out` to the graph as the result of `name`(inputs); returns `out`. */
+export function record(name: string, inputs: readonly Tensor[], out: Tensor, rule: BackwardRule): Tensor {
+  if (!needsGraph(inputs)) return out;
+  const edges: Edge[] = inputs.map((t) => ({
+    node: t.requiresGrad && !t.isLeaf ? (t.gradFn as Node) : null,
+    leaf: t.requiresGrad && t.isLeaf ? t : null,
+    shape: t.shape,
+    dtype: t.dtype,
+  }));
+  out.setGradFn(new Node(name, edges, out, rule));
+  return out;
+}

@@ -1,0 +1,158 @@
+// The Backend interface: the kernels every op runs on. Kernels take typed arrays and explicit
+// sizes, write into an output the caller allocated, and allocate nothing themselves.
+// The TypeScript backend (ts/) implements all of it for every dtype and is the oracle.
+// Legend: B batch, M/N/K matmul sizes, R rows, C columns (the normalised/softmax dim).
+
+import type { TypedArray } from "../util/dtype.js";
+
+export type FloatArray = Float32Array | Float64Array;
+
+export type UnaryOp =
+  | "neg" | "exp" | "log" | "sqrt" | "rsqrt" | "abs" | "sign" | "reciprocal" | "square"
+  | "tanh" | "sigmoid" | "relu" | "gelu" | "geluTanh" | "sin" | "cos" | "erf" | "log1p" | "expm1";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+export type ReduceOp = "sum" | "max" | "min" | "prod";
+
+export interface GemmParams {
+  /** Number of matrices in the batch. */
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** op(A) is A^T: A is stored (K, M) instead of (M, K). */
+  transA: boolean;
+  /** op(B) is B^T: B is stored (N, K) instead of (K, N). */
+  transB: boolean;
+  /** C = alpha * op(A) op(B) + beta * C. beta = 0 ignores C's old contents (even NaN). */
+  alpha: number;
+  beta: number;
+  /** Element offset between consecutive batch matrices; 0 broadcasts one matrix over the batch. */
+  strideA: number;
+  strideB: number;
+  strideC: number;
+  /** Element offsets of the first matrix in each buffer. */
+  offsetA: number;
+  offsetB: number;
+  offsetC: number;
+}
+
+export interface StridedCopyParams {
+  /** The logical shape being copied. */
+  shape: readonly number[];
+  srcOffset: number;
+  /** Source strides in elements; 0 repeats (broadcast). */
+  srcStrides: readonly number[];
+  dstOffset: number;
+  dstStrides: readonly number[];
+  /** true: dst += src (scatter-add of overlapping views), false: dst = src. */
+  accumulate: boolean;
+}
+
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** true: AdamW (decoupled decay w -= lr*wd*w); false: L2 added to the gradient. */
+  decoupled: boolean;
+  /** 1-based step count used for bias correction. */
+  step: number;
+  amsgrad: boolean;
+  /** Gradient scale to divide by first (mixed precision); 1 when unused. */
+  gradScale: number;
+}
+
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** true on the first step: the momentum buffer is set to the gradient (PyTorch semantics). */
+  firstStep: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** out[i] = op(x[i]); x and out have equal length and dtype (except comparisons). */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** out[i] = gy[i] * op'(x[i]); y = op(x) is passed too since some derivatives use it. */
+  unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, out: FloatArray): void;
+  /** Broadcasting binary op; a, b, out are contiguous with the given shapes. Comparisons write 1/0. */
+  binary(
+    op: BinaryOp,
+    a: TypedArray, aShape: readonly number[],
+    b: TypedArray, bShape: readonly number[],
+    out: TypedArray, outShape: readonly number[],
+  ): void;
+  /** out = cond != 0 ? a : b, broadcasting all three to outShape. */
+  where(
+    cond: TypedArray, condShape: readonly number[],
+    a: TypedArray, aShape: readonly number[],
+    b: TypedArray, bShape: readonly number[],
+    out: TypedArray, outShape: readonly number[],
+  ): void;
+  /** x viewed as (outer, size, inner) reduced over the middle axis into out (outer, inner). */
+  reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+  /** Index of the max (or min) along the middle axis of (outer, size, inner); first wins on ties. */
+  argReduce(op: "argmax" | "argmin", x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
+  /** Batched GEMM: C = alpha op(A) op(B) + beta C, row-major. */
+  gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void;
+  /** General strided copy (permute, slice, expand, cat, and their scatter-add backwards). */
+  stridedCopy(src: TypedArray, dst: TypedArray, p: StridedCopyParams): void;
+  /** dst[i] = src[i] converted (float rounding, int truncation toward zero). */
+  cast(src: TypedArray, dst: TypedArray): void;
+  fill(out: TypedArray, value: number): void;
+
+  /** Row-wise softmax over the last axis of (R, C). */
+  softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** gx = y * (gy - sum(gy * y)) row-wise. */
+  softmaxBackward(y: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray): void;
+  /** gx = gy - exp(y) * sum(gy) row-wise, y = logSoftmax(x). */
+  logSoftmaxBackward(y: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray): void;
+
+  /**
+   * Layer norm over the last axis of (R, C): out = (x - mean) * rstd * w + b.
+   * weight/bias may be null. Writes mean and rstd (length R) for the backward.
+   */
+  layerNorm(
+    x: FloatArray, weight: FloatArray | null, bias: FloatArray | null, rows: number, cols: number, eps: number,
+    out: FloatArray, mean: FloatArray, rstd: FloatArray,
+  ): void;
+  /** Gradients of layerNorm. gWeight/gBias are accumulated into (+=) when non-null. */
+  layerNormBackward(
+    x: FloatArray, weight: FloatArray | null, mean: FloatArray, rstd: FloatArray, gy: FloatArray,
+    rows: number, cols: number, gx: FloatArray, gWeight: FloatArray | null, gBias: FloatArray | null,
+  ): void;
+
+  /** out[i, :] = table[idx[i], :] for a (V, C) table; indices are already validated. */
+  embedding(table: TypedArray, idx: Int32Array, cols: number, out: TypedArray): void;
+  /** gTable[idx[i], :] += gy[i, :] (scatter-add; repeated indices sum). */
+  embeddingBackward(gy: FloatArray, idx: Int32Array, cols: number, gTable: FloatArray): void;
+
+  /**
+   * Fused cross-entropy over logits (R, C) with int targets (R). Writes the per-row loss
+   * (0 for ignored rows) and the softmax probabilities (R, C) for the backward.
+   */
+  crossEntropy(
+    logits: FloatArray, targets: Int32Array, rows: number, cols: number, ignoreIndex: number, labelSmoothing: number,
+    loss: FloatArray, probs: FloatArray,
+  ): void;
+  /** gLogits = rowScale[r] * (probs - smoothed one-hot); rowScale is 0 for ignored rows. */
+  crossEntropyBackward(
+    probs: FloatArray, targets: Int32Array, rows: number, cols: number, ignoreIndex: number, labelSmoothing: number,
+    rowScale: FloatArray, gLogits: FloatArray,
+  ): void;
+
+  /** In-place Adam/AdamW update over flat buffers. vmax is the AMSGrad buffer or null. */
+  adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, p: AdamParams): void;
+  /** In-place SGD update; momentumBuf is null when momentum is 0. */
+  sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, p: SgdParams): void;
+}

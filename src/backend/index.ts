@@ -1,0 +1,43 @@
+// Backend selection: native when its addon loaded, else the TypeScript reference backend.
+// DESCENT_BACKEND=ts|native and setBackend() override.
+
+import { DescentError } from "../util/errors.js";
+import type { Backend } from "./backend.js";
+import { loadNativeBackend, nativeLoadError } from "./native/index.js";
+import { tsBackend } from "./ts/index.js";
+
+export type { Backend } from "./backend.js";
+export { tsBackend } from "./ts/index.js";
+
+let current: Backend | null = null;
+
+function initialBackend(): Backend {
+  const wanted = process.env["DESCENT_BACKEND"];
+  if (wanted === "ts") return tsBackend;
+  const native = loadNativeBackend();
+  if (wanted === "native" && !native) {
+    throw new DescentError(`DESCENT_BACKEND=native but the native addon could not be loaded: ${nativeLoadError() ?? "unknown reason"}`);
+  }
+  if (wanted !== undefined && wanted !== "" && wanted !== "native") {
+    throw new DescentError(`DESCENT_BACKEND must be "ts" or "native", got "${wanted}"`);
+  }
+  return native ?? tsBackend;
+}
+
+/** The backend every op runs on. */
+export function getBackend(): Backend {
+  current ??= initialBackend();
+  return current;
+}
+
+/** Switch backend by name ("ts" | "native") or to a Backend object. Returns the previous one. */
+export function setBackend(which: "ts" | "native" | Backend): Backend {
+  const prev = getBackend();
+  if (which === "ts") current = tsBackend;
+  else if (which === "native") {
+    const native = loadNativeBackend();
+    if (!native) throw new DescentError(`setBackend("native"): the native addon is not available: ${nativeLoadError() ?? "unknown reason"}`);
+    current = native;
+  } else current = which;
+  return prev;
+}

@@ -1,0 +1,97 @@
+// Broadcasting binary ops and their backward rules. The engine sums each gradient back to
+// its input's shape, so the rules below work in the broadcast output shape.
+
+import { getBackend } from "../backend/index.js";
+import type { BinaryOp } from "../backend/backend.js";
+import { type BackwardRule, record } from "../autograd/index.js";
+import { broadcastShapes } from "../shape/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../util/dtype.js";
+import { DTypeError } from "../util/errors.js";
+import { type TensorLike, empty, resultDType, toTensor } from "./operand.js";
+import { neg, unaryRaw } from "./unary.js";
+import { where } from "./where.js";
+
+/** Forward only: promote, broadcast, run the kernel. Returns the promoted operands and the output. */
+export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDType?: DType): [Tensor, Tensor, Tensor] {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new DTypeError(`${op}: at least one operand must be a Tensor, got ${typeof a} and ${typeof b}`);
+  }
+  let dtype = resultDType(a, b);
+  if (op === "div" && dtype === "int32") dtype = "float32"; // true division, like PyTorch
+  const ta = toTensor(a, dtype);
+  const tb = toTensor(b, dtype);
+  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  const out = empty(shape, outDType ?? dtype);
+  getBackend().binary(op, ta.data, ta.shape, tb.data, tb.shape, out.data, shape);
+  return [ta, tb, out];
+}
+
+/**
+ * Record a binary op. Graph inputs are the caller's tensors (the engine casts gradients back to
+ * their dtypes when promotion copied them); number operands never need gradients.
+ */
+function recordBinary(name: string, a: TensorLike, b: TensorLike, ta: Tensor, tb: Tensor, out: Tensor, rule: BackwardRule): Tensor {
+  return record(name, [a instanceof Tensor ? a : ta, b instanceof Tensor ? b : tb], out, rule);
+}
+
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("add", a, b);
+  return recordBinary("add", a, b, ta, tb, out, (g) => [g, g]);
+}
+
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("sub", a, b);
+  return recordBinary("sub", a, b, ta, tb, out, (g, needs) => [g, needs[1] ? neg(g) : null]);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("mul", a, b);
+  return recordBinary("mul", a, b, ta, tb, out, (g, needs) => [needs[0] ? mul(g, tb) : null, needs[1] ? mul(g, ta) : null]);
+}
+
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("div", a, b);
+  return recordBinary("div", a, b, ta, tb, out, (g, needs) => [
+    needs[0] ? div(g, tb) : null,
+    needs[1] ? neg(div(mul(g, out), tb)) : null, // -g * a / b^2 = -g * out / b
+  ]);
+}
+
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("pow", a, b);
+  return recordBinary("pow", a, b, ta, tb, out, (g, needs) => [
+    needs[0] ? mul(g, mul(tb, pow(ta, sub(tb, 1)))) : null,
+    // d/db a^b = a^b log a, defined as 0 where a == 0 (PyTorch's convention).
+    needs[1] ? mul(g, where(eq(ta, 0), 0, mul(out, unaryRaw("log", ta)))) : null,
+  ]);
+}
+
+export function maximum(a: Tensor, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("maximum", a, b);
+  return recordBinary("maximum", a, b, ta, tb, out, (g) => tieSplit(g, ta, tb, "gt"));
+}
+
+export function minimum(a: Tensor, b: TensorLike): Tensor {
+  const [ta, tb, out] = binaryForward("minimum", a, b);
+  return recordBinary("minimum", a, b, ta, tb, out, (g) => tieSplit(g, ta, tb, "lt"));
+}
+
+/** Gradient of max/min: to the winner, split evenly on ties (PyTorch semantics). */
+function tieSplit(g: Tensor, a: Tensor, b: Tensor, win: "gt" | "lt"): Tensor[] {
+  const wa = add(compare(win, a, b), mul(eq(a, b), 0.5));
+  const wb = sub(1, wa);
+  return [mul(g, wa), mul(g, wb)];
+}
+
+function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward(op, a, b, "int32")[2];
+}
+
+/** Elementwise comparisons: int32 masks of 0/1, never differentiable. */
+export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => compare("ne", a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => compare("le", a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => compare("gt", a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => compare("ge", a, b);

@@ -1,0 +1,51 @@
+// Helpers every op uses: turning number operands into tensors, dtype promotion, output allocation.
+
+import { getBackend } from "../backend/index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
+import { DTypeError } from "../util/errors.js";
+
+/** A tensor or a plain number (which takes the other operand's dtype, or float32 against int32 when fractional). */
+export type TensorLike = Tensor | number;
+
+export function empty(shape: readonly number[], dtype: DType): Tensor {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return new Tensor(allocate(dtype, n), shape);
+}
+
+/** Result dtype of a binary op between two operands. */
+export function resultDType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  const t = (a instanceof Tensor ? a : b) as Tensor;
+  const n = (a instanceof Tensor ? b : a) as number;
+  if (t.dtype === "int32" && !Number.isInteger(n)) return "float32";
+  return t.dtype;
+}
+
+/** Convert an operand to a tensor of `dtype` (numbers become 0-d tensors; tensors are cast if needed). */
+export function toTensor(x: TensorLike, dtype: DType): Tensor {
+  if (typeof x === "number") {
+    const d = allocate(dtype, 1);
+    d[0] = x;
+    return new Tensor(d, []);
+  }
+  return castTensor(x, dtype);
+}
+
+/** Cast without recording a graph (internal). */
+export function castTensor(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = allocate(dtype, x.numel);
+  getBackend().cast(x.data, out);
+  return new Tensor(out, x.shape);
+}
+
+export function requireFloat(op: string, t: Tensor, arg = "input"): void {
+  if (!isFloat(t.dtype)) throw new DTypeError(`${op}: ${arg} must be a floating-point tensor, got dtype ${t.dtype}`);
+}
+
+export function requireTensor(op: string, x: unknown, arg = "input"): Tensor {
+  if (!(x instanceof Tensor)) throw new DTypeError(`${op}: ${arg} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  return x;
+}

@@ -1,0 +1,61 @@
+// Sum and mean over all or given dims, with keepDim. Multi-dim reductions run one dim at a time
+// on the backend's (outer, size, inner) kernel.
+
+import { getBackend } from "../backend/index.js";
+import type { ReduceOp } from "../backend/backend.js";
+import { record } from "../autograd/index.js";
+import { normalizeDims, numel } from "../shape/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { empty, requireFloat, requireTensor } from "./operand.js";
+import { binaryForward } from "./binary.js";
+import { expand } from "./shape/expand.js";
+
+export type Dims = number | readonly number[];
+
+/** Output shape of reducing `dims` (sorted), with or without the reduced dims kept as 1. */
+export function reducedShape(shape: readonly number[], dims: readonly number[], keepDim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((s, i) => {
+    if (!dims.includes(i)) out.push(s);
+    else if (keepDim) out.push(1);
+  });
+  return out;
+}
+
+/** Forward-only reduction of `dims` (sorted, normalised), returning the keepDim shape. */
+export function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
+  let cur = x;
+  let shape = [...x.shape];
+  for (let j = dims.length - 1; j >= 0; j--) {
+    const d = dims[j]!;
+    const outer = numel(shape.slice(0, d));
+    const inner = numel(shape.slice(d + 1));
+    const size = shape[d]!;
+    const out = empty(shape.map((s, i) => (i === d ? 1 : s)), cur.dtype);
+    getBackend().reduce(op, cur.data, outer, size, inner, out.data);
+    shape = [...out.shape];
+    cur = out;
+  }
+  if (dims.length === 0) return new Tensor(x.data.slice(), x.shape);
+  return cur;
+}
+
+export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  requireTensor("sum", x);
+  const dims = normalizeDims("sum", dim, x.ndim);
+  const kept = reduceRaw("sum", x, dims);
+  const out = new Tensor(kept.data, reducedShape(x.shape, dims, keepDim));
+  // Backward: broadcast the gradient back over the reduced dims.
+  return record("sum", [x], out, (g) => [expand(new Tensor(g.data, kept.shape), x.shape)]);
+}
+
+export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  requireTensor("mean", x);
+  const dims = normalizeDims("mean", dim, x.ndim);
+  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  requireFloat("mean", x);
+  const kept = reduceRaw("sum", x, dims);
+  const scaled = binaryForward("div", kept, count)[2];
+  const out = new Tensor(scaled.data, reducedShape(x.shape, dims, keepDim));
+  return record("mean", [x], out, (g) => [expand(binaryForward("div", new Tensor(g.data, kept.shape), count)[2], x.shape)]);
+}

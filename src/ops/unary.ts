@@ -1,0 +1,90 @@
+// Elementwise unary ops. Forward and backward both run one kernel: backward calls the backend's
+// unaryBackward with the saved input and output.
+
+import { getBackend } from "../backend/index.js";
+import type { FloatArray, UnaryOp } from "../backend/backend.js";
+import { record } from "../autograd/index.js";
+import { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../util/errors.js";
+import { empty, requireTensor, toTensor } from "./operand.js";
+import { binaryForward, mul } from "./binary.js";
+import { where } from "./where.js";
+
+/** Ops that keep int32 as int32; the rest compute in float (int32 input gives float32). */
+const INT_PRESERVING: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["neg", "abs", "sign", "square", "relu"]);
+
+/** Forward only, no graph. */
+export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
+  const input = x.dtype === "int32" && !INT_PRESERVING.has(op) ? toTensor(x, "float32") : x;
+  const out = empty(input.shape, input.dtype);
+  getBackend().unary(op, input.data, out.data);
+  return out;
+}
+
+function unaryOp(op: UnaryOp, x: Tensor, name: string = op): Tensor {
+  requireTensor(name, x);
+  const out = unaryRaw(op, x);
+  return record(name, [x], out, (g) => {
+    const xf = toTensor(x, out.dtype);
+    const gx = empty(out.shape, out.dtype);
+    getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
+    return [gx];
+  });
+}
+
+export const neg = (x: Tensor): Tensor => unaryOp("neg", x);
+export const exp = (x: Tensor): Tensor => unaryOp("exp", x);
+export const log = (x: Tensor): Tensor => unaryOp("log", x);
+export const sqrt = (x: Tensor): Tensor => unaryOp("sqrt", x);
+export const rsqrt = (x: Tensor): Tensor => unaryOp("rsqrt", x);
+export const abs = (x: Tensor): Tensor => unaryOp("abs", x);
+export const sign = (x: Tensor): Tensor => unaryOp("sign", x);
+export const reciprocal = (x: Tensor): Tensor => unaryOp("reciprocal", x);
+export const square = (x: Tensor): Tensor => unaryOp("square", x);
+export const tanh = (x: Tensor): Tensor => unaryOp("tanh", x);
+export const sigmoid = (x: Tensor): Tensor => unaryOp("sigmoid", x);
+export const relu = (x: Tensor): Tensor => unaryOp("relu", x);
+export const sin = (x: Tensor): Tensor => unaryOp("sin", x);
+export const cos = (x: Tensor): Tensor => unaryOp("cos", x);
+export const erf = (x: Tensor): Tensor => unaryOp("erf", x);
+export const log1p = (x: Tensor): Tensor => unaryOp("log1p", x);
+export const expm1 = (x: Tensor): Tensor => unaryOp("expm1", x);
+
+export interface GeluOptions {
+  /** "none" (default): exact x·Φ(x) with erf; "tanh": the tanh approximation used by GPT-2. */
+  approximate?: "none" | "tanh";
+}
+
+export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
+  const approximate = opts.approximate ?? "none";
+  if (approximate !== "none" && approximate !== "tanh") {
+    throw new ValueError(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
+  }
+  return unaryOp(approximate === "tanh" ? "geluTanh" : "gelu", x, "gelu");
+}
+
+/** Clamp into [min, max] (either may be omitted). Gradient flows where min <= x <= max. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  requireTensor("clamp", x);
+  const lo = min ?? null;
+  const hi = max ?? null;
+  if (lo === null && hi === null) throw new ValueError("clamp: at least one of min and max must be given");
+  let out = x;
+  let mask: Tensor | null = null;
+  if (lo !== null) {
+    out = binaryForward("maximum", out, lo)[2];
+    mask = binaryForward("ge", x, lo, "int32")[2];
+  }
+  if (hi !== null) {
+    out = binaryForward("minimum", out, hi)[2];
+    const m = binaryForward("le", x, hi, "int32")[2];
+    mask = mask ? binaryForward("mul", mask, m)[2] : m;
+  }
+  const keep = mask!;
+  return record("clamp", [x], out, (g) => [mul(g, keep)]);
+}
+
+/** relu6-style helpers are compositions; leaky relu is common enough to provide. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return where(binaryForward("gt", x, 0, "int32")[2], x, mul(x, negativeSlope));
+}

@@ -1,0 +1,83 @@
+// Shapes: sizes, strides, broadcasting and dimension normalisation, with the error text ops share.
+
+import { IndexError, ShapeError } from "../util/errors.js";
+
+export type Shape = readonly number[];
+
+export function fmt(shape: Shape): string {
+  return `[${shape.join(",")}]`;
+}
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function checkShape(op: string, shape: Shape): number[] {
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: invalid shape ${fmt(shape)}: sizes must be non-negative integers`);
+  }
+  return [...shape];
+}
+
+/** NumPy/PyTorch broadcasting of two shapes; throws naming the op when they are incompatible. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        `${op}: cannot broadcast shapes ${fmt(a)} and ${fmt(b)}: size ${da} and size ${db} differ at dimension ${i - n} and neither is 1`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Whether `from` broadcasts to `to` (used by expand/broadcastTo). */
+export function canBroadcastTo(from: Shape, to: Shape): boolean {
+  if (from.length > to.length) return false;
+  const off = to.length - from.length;
+  for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[off + i]) return false;
+  return true;
+}
+
+/** Map a possibly negative dim into [0, ndim). */
+export function normalizeDim(op: string, dim: number, ndim: number): number {
+  const lo = ndim === 0 ? -1 : -ndim;
+  const hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+    throw new IndexError(`${op}: dimension ${dim} out of range for a tensor with ${ndim} dimension(s) (expected ${lo}..${hi})`);
+  }
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** Normalise a list of dims; undefined means all dims. Sorted, duplicates rejected. */
+export function normalizeDims(op: string, dims: number | readonly number[] | undefined, ndim: number): number[] {
+  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dims === "number" ? [dims] : dims;
+  const out = list.map((d) => normalizeDim(op, d, ndim));
+  const set = new Set(out);
+  if (set.size !== out.length) throw new IndexError(`${op}: dimension list [${list.join(",")}] repeats a dimension`);
+  return out.sort((x, y) => x - y);
+}

@@ -1,0 +1,136 @@
+// Tensor: contiguous row-major storage in a typed array, a shape, a dtype, and autograd fields.
+// Op methods (x.add, x.sum, ...) are attached by src/ops; backward() by src/autograd.
+
+import { type Shape, fmt, numel } from "../shape/shape.js";
+import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
+import { formatTensor } from "./format.js";
+
+/** A node of the autograd graph; its fields are declared by src/autograd/node.ts. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface GradNode {}
+
+/** Called with a tensor's gradient; may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+export interface HookHandle {
+  remove(): void;
+}
+
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  /** Contiguous row-major storage. Shared (not copied) by detach() and view(). */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Accumulated gradient of a leaf after backward(); assignable (e.g. `w.grad = null`). */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor, or null for a leaf. */
+  gradFn: GradNode | null = null;
+  /** Hooks of a leaf tensor; run on its total gradient before accumulation. */
+  readonly leafHooks: GradHook[] = [];
+  /** Whether a non-leaf keeps its gradient in .grad (see retainGrad()). */
+  retainsGrad = false;
+  /** Optional label shown by graph printing and error messages. */
+  name: string | null = null;
+  private requiresGradFlag = false;
+
+  constructor(data: TypedArray, shape: Shape) {
+    if (numel(shape) !== data.length) {
+      throw new ShapeError(`Tensor: shape ${fmt(shape)} needs ${numel(shape)} elements but the data has ${data.length}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOfArray(data);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get numel(): number {
+    return this.data.length;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (value && !isFloat(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only floating-point tensors can require gradients, got dtype ${this.dtype}`);
+    }
+    if (!value && !this.isLeaf) {
+      throw new ValueError("requiresGrad: cannot turn off requiresGrad on a non-leaf tensor; use detach()");
+    }
+    this.requiresGradFlag = value;
+  }
+
+  /** Set requiresGrad in place and return this (PyTorch's requires_grad_). */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** Internal: mark an op output as part of the graph. */
+  setGradFn(node: GradNode | null): void {
+    this.gradFn = node;
+    this.requiresGradFlag = node !== null;
+  }
+
+  /** Size of one dimension (negative counts from the end), or the whole shape. */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    const d = dim < 0 ? dim + this.ndim : dim;
+    const s = this.shape[d];
+    if (s === undefined) throw new ShapeError(`size: dimension ${dim} out of range for shape ${fmt(this.shape)}`);
+    return s;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new ShapeError(`item: only one-element tensors can be converted to a number, got shape ${fmt(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  /** Nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.ndim) return this.data[offset]!;
+      const stride = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A new leaf sharing this tensor's storage, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** Keep this non-leaf tensor's gradient in .grad during backward. */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new ValueError("retainGrad: the tensor does not require grad");
+    if (!this.isLeaf) this.retainsGrad = true;
+    return this;
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
