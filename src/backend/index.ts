@@ -3,7 +3,7 @@
 
 import { DescentError } from "../util/errors.js";
 import type { Backend } from "./backend.js";
-import { loadNativeBackend, nativeLoadError } from "./native/index.js";
+import { loadNativeBackend, nativeInfo, nativeLoadError } from "./native/index.js";
 import { tsBackend } from "./ts/index.js";
 
 export type { Backend } from "./backend.js";
@@ -40,4 +40,27 @@ export function setBackend(which: "ts" | "native" | Backend): Backend {
     current = native;
   } else current = which;
   return prev;
+}
+
+export interface BackendInfo {
+  /** The backend ops run on now ("ts" or "native"). */
+  backend: string;
+  /** Whether the native addon loaded, and why not if it did not. */
+  nativeAvailable: boolean;
+  nativeError: string | null;
+  /** Instruction set the native kernels dispatched to (e.g. "avx512"), null without the addon. */
+  isa: string | null;
+  /** Threads the native kernels use (1 for the TS backend). */
+  threads: number;
+}
+
+export function backendInfo(): BackendInfo {
+  const native = nativeInfo();
+  return {
+    backend: getBackend().name,
+    nativeAvailable: native !== null,
+    nativeError: nativeLoadError(),
+    isa: native?.isa ?? null,
+    threads: getBackend().name === "native" && native ? native.threads : 1,
+  };
 }

@@ -9,3 +9,12 @@ export function loadNativeBackend(): Backend | null {
 export function nativeLoadError(): string | null {
   return "the native addon is not built in this version";
 }
+
+export interface NativeInfo {
+  isa: string;
+  threads: number;
+}
+
+export function nativeInfo(): NativeInfo | null {
+  return null;
+}

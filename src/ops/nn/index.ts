@@ -1,0 +1,2 @@
+// Neural-network ops that live below nn/: softmax family.
+export {};
