@@ -3,7 +3,7 @@
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const INV_SQRT_PI = 0.5641895835477563;
 
-/** erf(x) to ~1e-16 relative: an all-positive series below 3, erfc's continued fraction above. */
+/** erf(x) to within a few ulps (~1e-15 relative): an all-positive series below 3, erfc's continued fraction above. */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const ax = Math.abs(x);
