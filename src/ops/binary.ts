@@ -17,6 +17,11 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDTy
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new DTypeError(`${op}: at least one operand must be a Tensor, got ${typeof a} and ${typeof b}`);
   }
+  for (const [arg, v] of [["first", a], ["second", b]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== "number") {
+      throw new DTypeError(`${op}: ${arg} operand must be a Tensor or a number, got ${v === null ? "null" : typeof v}`);
+    }
+  }
   let dtype = resultDType(a, b);
   if (op === "div" && dtype === "int32") dtype = "float32"; // true division, like PyTorch
   const ta = toTensor(a, dtype);
