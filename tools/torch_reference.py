@@ -503,6 +503,34 @@ case("p = 0.5, not training", "dropout", [randn(2, 3, 4)], [a0, 0.5, False], lam
 
 
 # ---------------------------------------------------------------------------------------------
+# Edge cases, appended last so the random inputs above stay the same when these change.
+# Kinks at exactly 0 and clamp boundaries follow PyTorch's subgradient conventions.
+
+case("exact zeros (gradient 0 there)", "relu", [np.array([-1.5, 0.0, 0.0, 2.0])], [a0], torch.relu)
+case("exact zero (gradient sign(0) = 0)", "abs", [np.array([-1.0, 0.0, 2.5])], [a0], torch.abs)
+case("values on the bounds (gradient 1 there)", "clamp", [np.array([-0.5, 0.5, 0.2, -1.0, 1.0])], [a0, -0.5, 0.5],
+     lambda a: torch.clamp(a, -0.5, 0.5))
+case("at 0", "gelu", [np.array([0.0, -0.0, 1e-8])], [a0, {"approximate": "none"}], F.gelu)
+case("zero bases with tensor exponents", "pow", [np.array([0.0, 0.0, 1.5, 0.7]), np.array([2.0, 3.5, 0.5, 0.0])], [a0, a1],
+     torch.pow)
+case("x ** 0 with a zero (gradient 0)", "pow", [np.array([0.0, 1.5, -2.0])], [a0, 0], lambda a: a ** 0)
+case("x ** 1", "pow", [np.array([0.0, 1.5, -2.0])], [a0, 1], lambda a: a ** 1)
+case("[2,0] @ [0,3] (empty inner dim)", "matmul", [np.zeros((2, 0)), np.zeros((0, 3))], [a0, a1], torch.matmul)
+case("[0,3] @ [3,2] (empty output)", "matmul", [np.zeros((0, 3)), randn(3, 2)], [a0, a1], torch.matmul)
+case("all of an empty [0,3]", "sum", [np.zeros((0, 3))], [a0], torch.sum)
+case("with an empty piece on dim 1", "cat", [randn(2, 0), randn(2, 3)], [[a0, a1], 1], lambda a, b: torch.cat([a, b], 1))
+case("constant rows (zero variance)", "layerNorm", [np.array([[1.5, 1.5, 1.5, 1.5], [-2.0, 0.0, 2.0, 4.0]]), randn(4), randn(4)],
+     [a0, [4], a1, a2, 1e-5], lambda x, w, b: F.layer_norm(x, [4], w, b, 1e-5))
+case("extreme logits +-1000", "crossEntropy", [np.array([[1000.0, -1000.0, 0.0], [-1000.0, 999.0, 1000.0]]), np.array([1, 2])],
+     [a0, a1], F.cross_entropy)
+case("labelSmoothing 0.1 + ignoreIndex 0, sum", "crossEntropy", [randn(5, 3), np.array([0, 1, 2, 0, 2])],
+     [a0, a1, {"labelSmoothing": 0.1, "ignoreIndex": 0, "reduction": "sum"}],
+     lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1, ignore_index=0, reduction="sum"))
+case("isCausal with L=3 < S=5 (top-left aligned)", "scaledDotProductAttention", attn_inputs(1, 2, 3, 5, 4, 2),
+     [a0, a1, a2, {"isCausal": True}], lambda q, k, v: attention(q, k, v, is_causal=True))
+case("large negative values dim -1", "logsumexp", [randn(2, 3) - 800.0], [a0, -1], lambda x: torch.logsumexp(x, -1))
+
+# ---------------------------------------------------------------------------------------------
 
 def main():
     doc_head = {
