@@ -1,12 +1,15 @@
 // Every op, as functions; importing this module also attaches the Tensor methods.
+import "./methods/shape.js";
 import "./methods/arith.js";
 
 export * from "./binary.js";
 export { to } from "./cast.js";
+export { amax, amin, argmax, argmin, logsumexp, max, min } from "./extrema.js";
 export { linear, matmul } from "./matmul.js";
 export * from "./nn/index.js";
 export type { TensorLike } from "./operand.js";
 export { type Dims, mean, sum } from "./reduce.js";
 export * from "./shape/index.js";
 export * from "./unary.js";
+export { type VarOptions, prod, std, var, variance } from "./variance.js";
 export { maskedFill, where } from "./where.js";

@@ -1,0 +1,3 @@
+// Indexing ops: select slices or elements by int32 indices, and their scatter-add inverse.
+export { gather, scatterAdd } from "./gather.js";
+export { indexSelect } from "./index_select.js";
