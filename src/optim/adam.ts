@@ -1,0 +1,81 @@
+// Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay w <- w (1 - lr wd)),
+// with bias correction and optional AMSGrad. The math is the backend's adamUpdate kernel.
+
+import { getBackend } from "../backend/index.js";
+import type { FloatArray } from "../backend/backend.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, OptimizerError, checkBool, checkNumber } from "./optimizer.js";
+
+export type AdamHyper = {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+};
+
+export type AdamOptions = Partial<AdamHyper>;
+
+abstract class AdamBase extends Optimizer<AdamHyper> {
+  protected abstract readonly decoupled: boolean;
+
+  protected validateHyper(h: AdamHyper): void {
+    checkNumber(this.name, "lr", h.lr, 0);
+    checkNumber(this.name, "eps", h.eps, 0);
+    checkNumber(this.name, "weightDecay", h.weightDecay, 0);
+    checkBool(this.name, "amsgrad", h.amsgrad);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2) {
+      throw new OptimizerError(`${this.name}: invalid betas ${JSON.stringify(h.betas)}; expected a pair [beta1, beta2]`);
+    }
+    checkNumber(this.name, "betas[0]", h.betas[0], 0, 1, false);
+    checkNumber(this.name, "betas[1]", h.betas[1], 0, 1, false);
+  }
+
+  protected bufferNames(h: AdamHyper): string[] {
+    return h.amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"];
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdamHyper>): void {
+    const m = this.buffer(param, state, "expAvg");
+    const v = this.buffer(param, state, "expAvgSq");
+    const vmax = group.amsgrad ? this.buffer(param, state, "maxExpAvgSq") : null;
+    state.step += 1;
+    getBackend().adamUpdate(param.data as FloatArray, grad.data as FloatArray, m, v, vmax, {
+      lr: group.lr,
+      beta1: group.betas[0],
+      beta2: group.betas[1],
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      decoupled: this.decoupled,
+      step: state.step,
+      amsgrad: group.amsgrad,
+      gradScale: 1,
+    });
+  }
+}
+
+function hyper(opts: AdamOptions | undefined, weightDecay: number): AdamHyper {
+  return {
+    lr: opts?.lr ?? 1e-3,
+    betas: opts?.betas ? [opts.betas[0], opts.betas[1]] : [0.9, 0.999],
+    eps: opts?.eps ?? 1e-8,
+    weightDecay: opts?.weightDecay ?? weightDecay,
+    amsgrad: opts?.amsgrad ?? false,
+  };
+}
+
+/** Adam; weightDecay (default 0) is classic L2: g <- g + wd w. */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<AdamHyper>, opts?: AdamOptions) {
+    super("Adam", params, hyper(opts, 0));
+  }
+}
+
+/** AdamW; weightDecay (default 1e-2) is decoupled: w <- w (1 - lr wd) before the Adam step. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<AdamHyper>, opts?: AdamOptions) {
+    super("AdamW", params, hyper(opts, 1e-2));
+  }
+}

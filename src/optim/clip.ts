@@ -1,0 +1,68 @@
+// Gradient clipping (PyTorch semantics): clipGradNorm scales all gradients together when their
+// total norm is too large; clipGradValue clamps each gradient element.
+
+import { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../util/errors.js";
+
+function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
+  const list = params instanceof Tensor ? [params] : [...params];
+  const out: Tensor[] = [];
+  for (const p of list) if (p.grad) out.push(p.grad);
+  return out;
+}
+
+export interface ClipGradNormOptions {
+  /** p of the p-norm; Infinity for the max-abs norm. Default 2. */
+  normType?: number;
+  /** Throw when the total norm is NaN or infinite instead of scaling by it. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Total norm of all gradients (as if concatenated), accumulated in float64. When it exceeds
+ * maxNorm the gradients are scaled in place by maxNorm / (total + 1e-6). Returns the total norm.
+ */
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
+  const normType = opts.normType ?? 2;
+  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) {
+    throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
+  }
+  if (typeof normType !== "number" || Number.isNaN(normType) || normType <= 0) {
+    throw new ValueError(`clipGradNorm: normType must be > 0 or Infinity, got ${String(normType)}`);
+  }
+  const grads = gradsOf(params);
+  if (grads.length === 0) return 0;
+  let total = 0;
+  if (normType === Infinity) {
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) total = Math.max(total, Math.abs(g.data[i]!));
+    // Math.max drops NaN only if it comes second; make NaN sticky.
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) if (Number.isNaN(g.data[i]!)) total = NaN;
+  } else if (normType === 2) {
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) total += g.data[i]! * g.data[i]!;
+    total = Math.sqrt(total);
+  } else {
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) total += Math.pow(Math.abs(g.data[i]!), normType);
+    total = Math.pow(total, 1 / normType);
+  }
+  if (!Number.isFinite(total) && opts.errorIfNonfinite) {
+    throw new ValueError(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped`);
+  }
+  const coef = maxNorm / (total + 1e-6);
+  if (coef < 1) {
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] = g.data[i]! * coef;
+  }
+  return total;
+}
+
+/** Clamp every gradient element into [-clipValue, clipValue] in place. */
+export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
+  if (typeof clipValue !== "number" || !(clipValue >= 0)) {
+    throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${String(clipValue)}`);
+  }
+  for (const g of gradsOf(params)) {
+    for (let i = 0; i < g.data.length; i++) {
+      const v = g.data[i]!;
+      g.data[i] = v > clipValue ? clipValue : v < -clipValue ? -clipValue : v;
+    }
+  }
+}

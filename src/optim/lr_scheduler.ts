@@ -1,0 +1,77 @@
+// LRScheduler: drives an optimizer's group lrs from a schedule function. The lr for step t is
+// written on construction (t = 0) and after every step(), so call it after optimizer.step().
+
+import { ValueError } from "../util/errors.js";
+import type { Schedule } from "./schedules.js";
+
+export interface LRSchedulerState {
+  lastStep: number;
+}
+
+type LrGroup = { lr: number };
+
+/** Anything with param groups that have an lr (every Optimizer). */
+export interface LrOptimizer {
+  readonly paramGroups: LrGroup[];
+}
+
+export class LRScheduler {
+  /** The step whose lr is currently in the optimizer (0 after construction). */
+  lastStep = 0;
+  private readonly schedules: Schedule[];
+
+  /** `schedule` applies to every param group; pass one per group to schedule groups differently. */
+  constructor(readonly optimizer: LrOptimizer, schedule: Schedule | readonly Schedule[]) {
+    const groups = optimizer.paramGroups;
+    if (Array.isArray(schedule)) {
+      if (schedule.length !== groups.length) {
+        throw new ValueError(`LRScheduler: got ${schedule.length} schedules for ${groups.length} param groups`);
+      }
+      this.schedules = [...schedule];
+    } else if (typeof schedule === "function") {
+      this.schedules = groups.map(() => schedule as Schedule);
+    } else {
+      throw new ValueError("LRScheduler: schedule must be a function (step) => lr or an array of them");
+    }
+    this.apply();
+  }
+
+  /** Advance one step and write the new lr into every group. */
+  step(): void {
+    this.lastStep += 1;
+    this.apply();
+  }
+
+  /** The lr of every group as last written (PyTorch's get_last_lr()). */
+  get lastLr(): number[] {
+    return (this.optimizer.paramGroups).map((g) => g.lr);
+  }
+
+  stateDict(): LRSchedulerState {
+    return { lastStep: this.lastStep };
+  }
+
+  /** Restore the step counter and rewrite the lrs for it. */
+  loadStateDict(s: LRSchedulerState): void {
+    if (!s || !Number.isInteger(s.lastStep) || s.lastStep < 0) {
+      throw new ValueError(`LRScheduler.loadStateDict: lastStep must be a non-negative integer, got ${String(s?.lastStep)}`);
+    }
+    this.lastStep = s.lastStep;
+    this.apply();
+  }
+
+  private apply(): void {
+    const groups = this.optimizer.paramGroups;
+    // Compute (and validate) every lr before writing any.
+    const lrs = this.schedules.map((f, i) => {
+      const lr = f(this.lastStep);
+      if (typeof lr !== "number" || !Number.isFinite(lr) || lr < 0) {
+        throw new ValueError(`LRScheduler: schedule for group ${i} returned ${String(lr)} at step ${this.lastStep}; expected a finite lr >= 0`);
+      }
+      return lr;
+    });
+    lrs.forEach((lr, i) => {
+      groups[i]!.lr = lr;
+    });
+  }
+}
