@@ -1,0 +1,76 @@
+// `descent info`: which Descent, which Node, and which kernels run the ops on this machine.
+
+import { readFileSync } from "node:fs";
+import { arch, cpus, platform } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { backendInfo } from "../../backend/index.js";
+
+/**
+ * Descent's version from its package.json, found by walking up from this module's file, so it
+ * works from src/ (ts-node style), dist/src/ and an installed node_modules/descent alike.
+ */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "descent" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // no (readable) package.json here; keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
+}
+
+export interface InfoReport {
+  version: string;
+  node: string;
+  platform: string;
+  cpu: string;
+  cores: number;
+  backend: string;
+  nativeAvailable: boolean;
+  nativeError: string | null;
+  isa: string | null;
+  threads: number;
+  /** Anything else backendInfo() reports (the native backend may add fields). */
+  extra: Record<string, unknown>;
+}
+
+export function infoReport(): InfoReport {
+  const { backend, nativeAvailable, nativeError, isa, threads, ...extra } = backendInfo();
+  const cpuList = cpus();
+  return {
+    version: packageVersion(),
+    node: process.version,
+    platform: `${platform()}-${arch()}`,
+    cpu: cpuList[0]?.model.trim() ?? "unknown",
+    cores: cpuList.length,
+    backend,
+    nativeAvailable,
+    nativeError,
+    isa,
+    threads,
+    extra,
+  };
+}
+
+export function formatInfo(r: InfoReport): string {
+  const override = process.env["DESCENT_BACKEND"];
+  const rows: [string, string][] = [
+    ["descent", r.version],
+    ["node", r.node],
+    ["platform", r.platform],
+    ["cpu", `${r.cpu} (${r.cores} logical cores)`],
+    ["backend", r.backend + (override ? ` (DESCENT_BACKEND=${override})` : "")],
+    ["native addon", r.nativeAvailable ? "loaded" : `not loaded: ${r.nativeError ?? "unknown reason"}`],
+    ["isa", r.isa ?? "n/a (TypeScript kernels)"],
+    ["threads", String(r.threads)],
+  ];
+  for (const [k, v] of Object.entries(r.extra)) rows.push([k, typeof v === "string" ? v : JSON.stringify(v)]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}

@@ -1,0 +1,25 @@
+// Every demo `descent demo <name>` can run, in the order `descent demo` lists them.
+// To add one: write src/cli/demos/<name>.ts exporting a Demo (see defineDemo in registry.ts,
+// with its own options such as numberOption("--warmup-steps <n>", ...)) and append it below.
+
+import { backpropDemo } from "./backprop.js";
+import { chainRuleDemo } from "./chain_rule.js";
+import { graphDemo } from "./graph.js";
+import type { Demo } from "./registry.js";
+
+export { type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, numberOption } from "./registry.js";
+
+export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo];
+
+export function findDemo(name: string): Demo | undefined {
+  return DEMOS.find((d) => d.name === name);
+}
+
+/** The listing `descent demo` prints. */
+export function formatDemoList(demos: readonly Demo[] = DEMOS): string {
+  const width = Math.max(...demos.map((d) => d.name.length));
+  return [
+    "Demos (run one with `descent demo <name>`; `descent demo <name> --help` shows its options):",
+    ...demos.map((d) => `  ${d.name.padEnd(width)}  ${d.summary}`),
+  ].join("\n");
+}

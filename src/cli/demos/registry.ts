@@ -1,0 +1,57 @@
+// The demo contract: a name, a one-line summary, the commander options the demo accepts, and a
+// pure run() that returns the text to print (so tests call it without spawning a process).
+
+import { InvalidArgumentError } from "commander";
+
+/** An option value after parsing: commander gives strings, booleans for flags, or a parse() result. */
+export type DemoOptionValue = string | number | boolean | undefined;
+
+/** Parsed options keyed by commander's camelCase names: `--warmup-steps <n>` -> `warmupSteps`. */
+export type DemoOptionValues = Readonly<Record<string, DemoOptionValue>>;
+
+export interface DemoOption {
+  /** Commander flags, e.g. "--json", "--csv <path>", "--warmup-steps <n>". */
+  readonly flags: string;
+  readonly description: string;
+  /** Turns the raw string into the value run() receives (see numberOption). */
+  readonly parse?: (raw: string) => string | number;
+  readonly defaultValue?: string | number | boolean;
+}
+
+export interface Demo {
+  readonly name: string;
+  readonly summary: string;
+  readonly options?: readonly DemoOption[];
+  run(options: DemoOptionValues): string;
+}
+
+/**
+ * Declare a demo whose run() takes a typed options object. The declared `options` are the
+ * contract: their camelCase names and parsed types must match `O`.
+ */
+export function defineDemo<O>(demo: {
+  readonly name: string;
+  readonly summary: string;
+  readonly options?: readonly DemoOption[];
+  run(options: O): string;
+}): Demo {
+  return {
+    name: demo.name,
+    summary: demo.summary,
+    ...(demo.options ? { options: demo.options } : {}),
+    run: (options) => demo.run(options as unknown as O),
+  };
+}
+
+/** A numeric option, e.g. numberOption("--warmup-steps <n>", "warmup steps", 100). */
+export function numberOption(flags: string, description: string, defaultValue?: number): DemoOption {
+  const parse = (raw: string): number => {
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`expected a number, got "${raw}".`);
+    return v;
+  };
+  return defaultValue === undefined ? { flags, description, parse } : { flags, description, parse, defaultValue };
+}
+
+/** The shared `--json` flag. */
+export const jsonOption: DemoOption = { flags: "--json", description: "print a machine-readable JSON result" };
