@@ -1,6 +1,7 @@
 // Every op, as functions; importing this module also attaches the Tensor methods.
 import "./methods/shape.js";
 import "./methods/arith.js";
+import "./methods/softmax.js";
 
 export * from "./binary.js";
 export { to } from "./cast.js";

@@ -1,0 +1,77 @@
+// scaledDotProductAttention: softmax(q k^T * scale + mask) v, composed from matmul, where/add and
+// softmax. Legend: L queries, S keys, E query/key size, Ev value size; leading dims broadcast.
+
+import { add, mul } from "../../ops/binary.js";
+import { matmul } from "../../ops/matmul.js";
+import { safeSoftmax } from "../../ops/nn/softmax.js";
+import { swapLastDims } from "../../ops/nn/swap_last.js";
+import { requireFloat, requireTensor } from "../../ops/operand.js";
+import { where } from "../../ops/where.js";
+import { broadcastShapes, fmt } from "../../shape/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
+import type { Generator } from "../../util/rng.js";
+import { dropout } from "./dropout.js";
+
+export interface AttentionOptions {
+  /** Query i may attend to keys j <= i (top-left aligned, like PyTorch). Not with `mask`. */
+  isCausal?: boolean;
+  /** int32: nonzero = may attend; float: added to the scores. Broadcasts to (..., L, S). */
+  mask?: Tensor | null;
+  /** Multiplies q k^T; default 1 / sqrt(E). */
+  scale?: number | null;
+  /** Dropout on the attention weights (applied whenever > 0, as in PyTorch). */
+  dropoutP?: number;
+  generator?: Generator;
+}
+
+const OP = "scaledDotProductAttention";
+
+/** (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev). Rows with every key masked give zeros. */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  for (const [name, t] of [["q", q], ["k", k], ["v", v]] as const) {
+    requireTensor(OP, t, name);
+    requireFloat(OP, t, name);
+    if (t.ndim < 2) throw new ShapeError(`${OP}: ${name} must have at least 2 dimensions (..., seq, features), got ${fmt(t.shape)}`);
+  }
+  const L = q.shape[q.ndim - 2]!;
+  const E = q.shape[q.ndim - 1]!;
+  const S = k.shape[k.ndim - 2]!;
+  if (k.shape[k.ndim - 1] !== E) {
+    throw new ShapeError(`${OP}: q ${fmt(q.shape)} and k ${fmt(k.shape)} must have the same last dimension E, got ${E} and ${k.shape[k.ndim - 1]}`);
+  }
+  if (v.shape[v.ndim - 2] !== S) {
+    throw new ShapeError(`${OP}: k ${fmt(k.shape)} and v ${fmt(v.shape)} must have the same sequence length S (dim -2), got ${S} and ${v.shape[v.ndim - 2]}`);
+  }
+  const batch = broadcastShapes(OP, broadcastShapes(OP, q.shape.slice(0, -2), k.shape.slice(0, -2)), v.shape.slice(0, -2));
+  const isCausal = opts.isCausal ?? false;
+  const mask = opts.mask ?? null;
+  if (mask && isCausal) throw new ValueError(`${OP}: pass either mask or isCausal, not both`);
+  if (mask) {
+    requireTensor(OP, mask, "mask");
+    broadcastShapes(OP, mask.shape, [...batch, L, S]);
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(E);
+  if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${OP}: scale must be a finite number, got ${String(scale)}`);
+  const dropoutP = opts.dropoutP ?? 0;
+  if (typeof dropoutP !== "number" || !(dropoutP >= 0 && dropoutP <= 1)) {
+    throw new ValueError(`${OP}: dropoutP must be between 0 and 1, got ${String(dropoutP)}`);
+  }
+  if (mask && mask.dtype !== "int32" && mask.dtype !== "float32" && mask.dtype !== "float64") {
+    throw new DTypeError(`${OP}: mask must be int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
+  }
+
+  let scores = mul(matmul(q, swapLastDims(k)), scale); // (..., L, S)
+  if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
+  if (mask) scores = mask.dtype === "int32" ? where(mask, scores, -Infinity) : add(scores, mask);
+  let attn = safeSoftmax(scores, -1);
+  if (dropoutP > 0) attn = dropout(attn, dropoutP, true, opts.generator ? { generator: opts.generator } : {});
+  return matmul(attn, v); // (..., L, Ev)
+}
+
+/** (L, S) int32: 1 where key j <= query i. */
+function causalMask(L: number, S: number): Tensor {
+  const m = new Int32Array(L * S);
+  for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) m[i * S + j] = 1;
+  return new Tensor(m, [L, S]);
+}

@@ -1,0 +1,31 @@
+// Inverted dropout: keep each element with probability 1 - p and scale kept ones by 1 / (1 - p),
+// so the expected value is unchanged; the mask comes from a seedable Generator.
+
+import { mul } from "../../ops/binary.js";
+import { requireFloat, requireTensor } from "../../ops/operand.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { allocate } from "../../util/dtype.js";
+import { ValueError } from "../../util/errors.js";
+import { type Generator, defaultGenerator } from "../../util/rng.js";
+
+export interface DropoutOptions {
+  /** Source of the mask; defaults to the global generator seeded by manualSeed(). */
+  generator?: Generator;
+}
+
+export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOptions = {}): Tensor {
+  requireTensor("dropout", x);
+  requireFloat("dropout", x);
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new ValueError(`dropout: probability p must be between 0 and 1, got ${String(p)}`);
+  }
+  if (!training || p === 0 || x.numel === 0) return x; // identity, like PyTorch (no copy)
+  if (p === 1) return mul(x, 0);
+  const gen = opts.generator ?? defaultGenerator;
+  // Keep when a uniform 32-bit draw falls below (1 - p) * 2^32: one draw per element.
+  const threshold = (1 - p) * 4294967296;
+  const scale = 1 / (1 - p);
+  const mask = allocate(x.dtype, x.numel);
+  for (let i = 0; i < mask.length; i++) mask[i] = gen.nextUint32() < threshold ? scale : 0;
+  return mul(x, new Tensor(mask, x.shape));
+}

@@ -1,0 +1,78 @@
+// Regression and binary-classification losses: mseLoss, l1Loss, binaryCrossEntropy(WithLogits).
+
+import { mul, sub } from "../../ops/binary.js";
+import { bceElementwise, bceWithLogitsElementwise } from "../../ops/nn/bce.js";
+import { requireFloat, requireTensor } from "../../ops/operand.js";
+import { abs, square } from "../../ops/unary.js";
+import { broadcastShapes, canBroadcastTo, fmt } from "../../shape/shape.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { ShapeError } from "../../util/errors.js";
+import { type Reduction, applyReduction, checkReduction } from "./reduction.js";
+
+export interface ReductionOptions {
+  /** "mean" (default), "sum" or "none". */
+  reduction?: Reduction;
+}
+
+export interface BceOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcasts against the input. */
+  weight?: Tensor | null;
+}
+
+export interface BceWithLogitsOptions extends BceOptions {
+  /** Weight of the positive term, broadcast against the input (typically shape [C]). */
+  posWeight?: Tensor | null;
+}
+
+function checkRegression(op: string, input: Tensor, target: Tensor): void {
+  requireTensor(op, input);
+  requireTensor(op, target, "target");
+  requireFloat(op, input);
+  requireFloat(op, target, "target");
+  try {
+    broadcastShapes(op, input.shape, target.shape);
+  } catch {
+    throw new ShapeError(`${op}: target of shape ${fmt(target.shape)} does not broadcast with input of shape ${fmt(input.shape)}`);
+  }
+}
+
+function checkWeight(op: string, input: Tensor, weight: Tensor | null | undefined): void {
+  if (!weight) return;
+  requireTensor(op, weight, "weight");
+  requireFloat(op, weight, "weight");
+  if (!canBroadcastTo(weight.shape, input.shape)) {
+    throw new ShapeError(`${op}: weight of shape ${fmt(weight.shape)} does not broadcast to the input's shape ${fmt(input.shape)}`);
+  }
+}
+
+/** Mean squared error (input - target)^2, reduced. */
+export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkRegression("mseLoss", input, target);
+  const r = checkReduction("mseLoss", opts.reduction ?? "mean");
+  return applyReduction(square(sub(input, target)), r);
+}
+
+/** Mean absolute error |input - target|, reduced. */
+export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkRegression("l1Loss", input, target);
+  const r = checkReduction("l1Loss", opts.reduction ?? "mean");
+  return applyReduction(abs(sub(input, target)), r);
+}
+
+/** Sigmoid + binary cross-entropy in the stable log-sum-exp form. */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  const op = "binaryCrossEntropyWithLogits";
+  const r = checkReduction(op, opts.reduction ?? "mean");
+  checkWeight(op, input, opts.weight);
+  const loss = bceWithLogitsElementwise(input, target, opts.posWeight ?? null);
+  return applyReduction(opts.weight ? mul(loss, opts.weight) : loss, r);
+}
+
+/** Binary cross-entropy of probabilities in [0, 1]; each log is clamped to >= -100 like PyTorch. */
+export function binaryCrossEntropy(probs: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  const op = "binaryCrossEntropy";
+  const r = checkReduction(op, opts.reduction ?? "mean");
+  checkWeight(op, probs, opts.weight);
+  const loss = bceElementwise(probs, target);
+  return applyReduction(opts.weight ? mul(loss, opts.weight) : loss, r);
+}

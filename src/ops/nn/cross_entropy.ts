@@ -1,0 +1,52 @@
+// Fused cross-entropy with class-index targets: the backend's crossEntropy kernel computes per-row
+// loss and softmax probabilities in one pass; the backward is (probs - smoothed one-hot) * scale.
+// Callers validate targets first (class_targets.ts); this file does the reduction.
+
+import { getBackend } from "../../backend/index.js";
+import type { FloatArray } from "../../backend/backend.js";
+import { record } from "../../autograd/index.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { allocate } from "../../util/dtype.js";
+import { castTensor } from "../operand.js";
+import type { ClassLayout, Reduction } from "./class_targets.js";
+import { dimToLast, lastToDim } from "./layout.js";
+
+/**
+ * Cross-entropy of logits laid out as `lay` against validated int32 targets. "mean" divides by
+ * the number of non-ignored targets (NaN when all are ignored, like PyTorch).
+ */
+export function crossEntropyFused(
+  logits: Tensor, targets: Tensor, lay: ClassLayout, ignoreIndex: number, labelSmoothing: number, reduction: Reduction,
+): Tensor {
+  const be = getBackend();
+  const { C, outer, inner, rows } = lay;
+  const dtype = logits.dtype;
+  const tgt = targets.data as Int32Array;
+  const xl = dimToLast(logits.data as FloatArray, outer, C, inner); // (rows, C)
+  const loss = allocate(dtype, rows) as FloatArray;
+  const probs = allocate(dtype, rows * C) as FloatArray;
+  if (rows > 0 && C > 0) be.crossEntropy(xl, tgt, rows, C, ignoreIndex, labelSmoothing, loss, probs);
+  let count = 0;
+  for (let r = 0; r < rows; r++) if (tgt[r] !== ignoreIndex) count++;
+
+  let out: Tensor;
+  if (reduction === "none") out = new Tensor(loss, lay.targetShape);
+  else {
+    const total = allocate(dtype, 1) as FloatArray;
+    be.reduce("sum", loss, 1, rows, 1, total);
+    if (reduction === "mean") total[0] = total[0]! / count;
+    out = new Tensor(total, []);
+  }
+  return record("crossEntropy", [logits], out, (g) => {
+    const gd = castTensor(g, dtype).data as FloatArray;
+    let rowScale: FloatArray;
+    if (reduction === "none") rowScale = gd;
+    else {
+      rowScale = allocate(dtype, rows) as FloatArray;
+      rowScale.fill(reduction === "mean" ? gd[0]! / count : gd[0]!);
+    }
+    const gl = allocate(dtype, rows * C) as FloatArray;
+    if (rows > 0 && C > 0) be.crossEntropyBackward(probs, tgt, rows, C, ignoreIndex, labelSmoothing, rowScale, gl);
+    return [new Tensor(lastToDim(gl, outer, C, inner), logits.shape)];
+  });
+}

@@ -1,0 +1,64 @@
+// Negative log-likelihood over log-probabilities with int32 class-index targets and optional
+// per-class weights: loss_i = -w[t_i] * logp[i, t_i]; "mean" divides by the sum of w[t_i]
+// over non-ignored targets (PyTorch semantics). A gather, so plain loops over the targets.
+
+import { record } from "../../autograd/index.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { allocate } from "../../util/dtype.js";
+import { castTensor } from "../operand.js";
+import {
+  type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout,
+} from "./class_targets.js";
+
+export interface NllLossOptions {
+  /** Targets equal to this contribute nothing (default -100). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  /** Per-class weights, shape [C]. */
+  weight?: Tensor | null;
+}
+
+export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  const op = "nllLoss";
+  const lay = classLayout(op, logProbs);
+  const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);
+  const reduction = checkReduction(op, opts.reduction ?? "mean");
+  checkIndexTargets(op, logProbs, targets, lay, ignoreIndex);
+  const dtype = logProbs.dtype;
+  const w = opts.weight ? checkClassWeight(op, opts.weight, lay.C, dtype).data : null;
+  const { C, inner, rows } = lay;
+  const t = targets.data;
+  const lp = logProbs.data;
+  // Flat index of (n, t, s) in the (N, C, inner) input, and the weight of each row (0 if ignored).
+  const at = (r: number, c: number): number => (Math.floor(r / inner) * C + c) * inner + (r % inner);
+  const rowW = new Float64Array(rows);
+  const loss = allocate(dtype, rows);
+  let wsum = 0;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const c = t[r]!;
+    if (c === ignoreIndex) continue;
+    rowW[r] = w ? w[c]! : 1;
+    wsum += rowW[r]!;
+    loss[r] = -rowW[r]! * lp[at(r, c)]!;
+    total += loss[r]!;
+  }
+  let out: Tensor;
+  if (reduction === "none") out = new Tensor(loss, lay.targetShape);
+  else {
+    const v = allocate(dtype, 1);
+    v[0] = reduction === "mean" ? total / wsum : total;
+    out = new Tensor(v, []);
+  }
+  return record(op, [logProbs], out, (g) => {
+    const gd = castTensor(g, dtype).data;
+    const gx = allocate(dtype, logProbs.numel);
+    for (let r = 0; r < rows; r++) {
+      const c = t[r]!;
+      if (c === ignoreIndex) continue;
+      const scale = reduction === "none" ? gd[r]! : reduction === "mean" ? gd[0]! / wsum : gd[0]!;
+      gx[at(r, c)] = -rowW[r]! * scale;
+    }
+    return [new Tensor(gx, logProbs.shape)];
+  });
+}

@@ -1,0 +1,65 @@
+// softmax / logSoftmax over any dim on the backend's fused, numerically stable row kernels.
+// A dim other than the last is moved last with a strided copy, and the result moved back.
+
+import { getBackend } from "../../backend/index.js";
+import type { FloatArray } from "../../backend/backend.js";
+import { record } from "../../autograd/index.js";
+import { normalizeDim } from "../../shape/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { allocate } from "../../util/dtype.js";
+import { castTensor, requireFloat, requireTensor } from "../operand.js";
+import { dimToLast, lastToDim, splitAt } from "./layout.js";
+
+/** "safe" is softmax whose all -inf rows give 0 instead of NaN (attention with fully masked rows). */
+type Kind = "softmax" | "logSoftmax" | "safeSoftmax";
+
+function softmaxOp(kind: Kind, name: string, x: Tensor, dim: number): Tensor {
+  requireTensor(name, x);
+  requireFloat(name, x);
+  const d = normalizeDim(name, dim, x.ndim);
+  const { outer, size, inner } = splitAt(x.shape, d);
+  const rows = outer * inner;
+  const be = getBackend();
+  // y in the "dim last" layout, kept for the backward.
+  const xl = dimToLast(x.data as FloatArray, outer, size, inner);
+  const yl = allocate(x.dtype, x.numel) as FloatArray;
+  if (x.numel > 0) {
+    if (kind === "logSoftmax") be.logSoftmax(xl, rows, size, yl);
+    else be.softmax(xl, rows, size, yl);
+    if (kind === "safeSoftmax") zeroMaskedRows(xl, rows, size, yl);
+  }
+  const out = new Tensor(lastToDim(yl, outer, size, inner), x.shape);
+  return record(name, [x], out, (g) => {
+    const gl = dimToLast(castTensor(g, x.dtype).data as FloatArray, outer, size, inner);
+    const gx = allocate(x.dtype, x.numel) as FloatArray;
+    if (x.numel > 0) {
+      if (kind === "logSoftmax") be.logSoftmaxBackward(yl, gl, rows, size, gx);
+      else be.softmaxBackward(yl, gl, rows, size, gx); // rows of y that are 0 get gradient 0
+    }
+    return [new Tensor(lastToDim(gx, outer, size, inner), x.shape)];
+  });
+}
+
+function zeroMaskedRows(x: FloatArray, rows: number, cols: number, y: FloatArray): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let all = true;
+    for (let c = 0; c < cols && all; c++) all = x[o + c] === -Infinity;
+    if (all) y.fill(0, o, o + cols);
+  }
+}
+
+/** exp(x) / sum(exp(x)) along `dim` (default the last), computed stably (max subtracted). */
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return softmaxOp("softmax", "softmax", x, dim);
+}
+
+/** x - logsumexp(x) along `dim` (default the last). */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  return softmaxOp("logSoftmax", "logSoftmax", x, dim);
+}
+
+/** Internal: softmax where rows that are entirely -inf give zeros (PyTorch's _safe_softmax). */
+export function safeSoftmax(x: Tensor, dim = -1): Tensor {
+  return softmaxOp("safeSoftmax", "softmax", x, dim);
+}
