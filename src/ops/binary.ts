@@ -66,7 +66,8 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, out] = binaryForward("pow", a, b);
   return recordBinary("pow", a, b, ta, tb, out, (g, needs) => [
-    needs[0] ? mul(g, mul(tb, pow(ta, sub(tb, 1)))) : null,
+    // b * a^(b-1), defined as 0 where b == 0 (otherwise 0 * 0^-1 = NaN at a = 0), like PyTorch.
+    needs[0] ? mul(g, where(eq(tb, 0), 0, mul(tb, pow(ta, sub(tb, 1))))) : null,
     // d/db a^b = a^b log a, defined as 0 where a == 0 (PyTorch's convention).
     needs[1] ? mul(g, where(eq(ta, 0), 0, mul(out, unaryRaw("log", ta)))) : null,
   ]);

@@ -72,9 +72,9 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
-/** Normalise a list of dims; undefined means all dims. Sorted, duplicates rejected. */
+/** Normalise a list of dims; undefined or [] means all dims (PyTorch). Sorted, duplicates rejected. */
 export function normalizeDims(op: string, dims: number | readonly number[] | undefined, ndim: number): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (dims === undefined || (typeof dims !== "number" && dims.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   const set = new Set(out);

@@ -178,3 +178,11 @@ describe("casts", () => {
     assert.throws(() => x.to("float16" as never), DTypeError);
   });
 });
+
+describe("pow edge cases", () => {
+  it("x ** 0 has zero gradient even at x = 0", () => {
+    const x = tensor([0, 2], { dtype: "float64", requiresGrad: true });
+    x.pow(0).sum().backward();
+    assert.deepEqual([...x.grad!.data], [0, 0]);
+  });
+});
