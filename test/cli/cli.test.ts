@@ -55,6 +55,28 @@ describe("descent CLI (in-process)", () => {
     assert.match(opt.err, /unknown option '--bogus'/);
   });
 
+  it("no command prints usage to stderr and exits 1; extra arguments are rejected", async () => {
+    const none = await run([]);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /Usage: descent/);
+    const extra = await run(["demo", "backprop", "extra"]);
+    assert.equal(extra.code, 1);
+    assert.match(extra.err, /too many arguments/);
+  });
+
+  it("a non-Descent error is reported as an internal error with exit code 1", async () => {
+    const broken = defineDemo<Record<string, never>>({
+      name: "broken",
+      summary: "throws a TypeError",
+      run: () => {
+        throw new TypeError("boom");
+      },
+    });
+    const r = await run(["demo", "broken"], [broken]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^descent: internal error \(please report\): TypeError: boom/);
+  });
+
   it("--version prints package.json's version; --help lists the commands", async () => {
     const v = await run(["--version"]);
     assert.equal(v.code, 0);

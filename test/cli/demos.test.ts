@@ -71,6 +71,7 @@ describe("demo chain-rule", () => {
     const text = chainRuleDemo.run({});
     assert.match(text, /dz\/dx = dz\/dy · dy\/dx\s+= 3 × 4 = 12/);
     assert.match(text, /6x = 12; autograd's 12 matches/);
+    assert.equal((JSON.parse(chainRuleDemo.run({ json: true })) as { dzdx: number }).dzdx, 12);
   });
 });
 
@@ -86,6 +87,8 @@ describe("demo graph", () => {
     assert.match(text, /s = add .*value 5\s+grad 10/);
     assert.match(text, /a \(leaf\) .*value 2\s+grad 10/);
     assert.match(text, /b \(leaf\) .*value 3\s+grad 10/);
+    const j = JSON.parse(graphDemo.run({ json: true })) as { graph: { nodes: { op: string; value: number }[] } };
+    assert.deepEqual(j.graph.nodes.map((n) => [n.op, n.value]), [["add", 5], ["pow", 25]]);
   });
 });
 

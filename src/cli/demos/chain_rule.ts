@@ -2,7 +2,7 @@
 // recovers each local derivative and their product dz/dx = dz/dy · dy/dx = 12.
 
 import { tensor } from "../../index.js";
-import { defineDemo } from "./registry.js";
+import { defineDemo, jsonOption } from "./registry.js";
 
 export interface ChainRuleResult {
   x: number;
@@ -53,8 +53,12 @@ export function formatChainRule(r: ChainRuleResult): string {
   ].join("\n");
 }
 
-export const chainRuleDemo = defineDemo<Record<string, never>>({
+export const chainRuleDemo = defineDemo<{ json?: boolean }>({
   name: "chain-rule",
   summary: "dz/dx = dz/dy · dy/dx for z = 3(x² + 1) at x = 2, computed by autograd",
-  run: () => formatChainRule(chainRuleResult()),
+  options: [jsonOption],
+  run: (o) => {
+    const r = chainRuleResult();
+    return o.json ? JSON.stringify(r, null, 2) : formatChainRule(r);
+  },
 });

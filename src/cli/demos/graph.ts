@@ -53,8 +53,12 @@ export function formatGraphDemo(r: GraphDemoResult): string {
   ].join("\n");
 }
 
-export const graphDemo = defineDemo<Record<string, never>>({
+export const graphDemo = defineDemo<{ json?: boolean }>({
   name: "graph",
   summary: "the computational graph of L = (a + b)² with forward values and gradients on each node",
-  run: () => formatGraphDemo(graphDemoResult()),
+  options: [{ flags: "--json", description: "print the graph description (describeGraph) as JSON" }],
+  run: (o) => {
+    const r = graphDemoResult();
+    return o.json ? JSON.stringify(r, null, 2) : formatGraphDemo(r);
+  },
 });

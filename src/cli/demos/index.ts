@@ -1,6 +1,11 @@
 // Every demo `descent demo <name>` can run, in the order `descent demo` lists them.
-// To add one: write src/cli/demos/<name>.ts exporting a Demo (see defineDemo in registry.ts,
-// with its own options such as numberOption("--warmup-steps <n>", ...)) and append it below.
+// To add one, append a Demo to DEMOS; options are commander flags, parsed to camelCase keys:
+//   defineDemo<ScheduleDemoOptions>({
+//     name: "schedule", summary: "warmup + cosine learning-rate schedule",
+//     options: [{ flags: "--csv <path>", description: "also write step,lr as CSV" },
+//               numberOption("--warmup-steps <n>", "warmup steps", 100), ...],
+//     run: runScheduleDemo,
+//   })
 
 import { backpropDemo } from "./backprop.js";
 import { chainRuleDemo } from "./chain_rule.js";
