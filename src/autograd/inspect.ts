@@ -132,6 +132,8 @@ export function describeGraph(root: Tensor, opts: DescribeOptions = {}): GraphDe
 export interface FormatGraphOptions {
   /** "list": one line per tensor, inputs first (default). "tree": the root on top, inputs indented. */
   style?: "list" | "tree";
+  /** Values and gradients with more elements than this print as their element count (default 8). */
+  maxElements?: number;
 }
 
 /** Render a description as text. */
@@ -141,10 +143,15 @@ export function formatGraph(g: GraphDescription, opts: FormatGraphOptions = {}):
   for (const n of g.nodes) byId.set(n.id, n);
   const label = (id: string | null): string => (id === null ? "const" : (byId.get(id)!.name ?? id));
   const call = (n: GraphOpNode): string => `${n.op}(${n.inputs.map((i) => label(i.id)).join(", ")})`;
+  const maxElements = opts.maxElements ?? 8;
+  const show = (v: NestedArray): string => {
+    const n = countElements(v);
+    return n > maxElements ? `<${n} values>` : formatValue(v);
+  };
   const meta = (x: GraphOpNode | GraphLeaf): string => {
     const parts = [`${fmt(x.shape)} ${x.dtype}`];
-    if (x.value !== undefined) parts.push(`value ${formatValue(x.value)}`);
-    if (x.grad !== undefined) parts.push(`grad ${x.grad === null ? "-" : formatValue(x.grad)}`);
+    if (x.value !== undefined) parts.push(`value ${show(x.value)}`);
+    if (x.grad !== undefined) parts.push(`grad ${x.grad === null ? "-" : show(x.grad)}`);
     return parts.join("  ");
   };
 
@@ -190,4 +197,8 @@ export function formatValue(v: NestedArray): string {
     return String(Number(v.toPrecision(6)));
   }
   return `[${v.map(formatValue).join(", ")}]`;
+}
+
+function countElements(v: NestedArray): number {
+  return typeof v === "number" ? 1 : v.reduce((n: number, x) => n + countElements(x), 0);
 }

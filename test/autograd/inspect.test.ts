@@ -106,6 +106,16 @@ describe("describeGraph", () => {
     assert.match(formatGraph(g), /n1\s+= mul\(h, const\)/);
   });
 
+  it("large values print as their element count", () => {
+    const w = leaf([[1, 2, 3], [4, 5, 6], [7, 8, 9]], "w");
+    const y = w.mul(2);
+    y.name = "y";
+    const g = describeGraph(y, { values: true });
+    assert.deepEqual(g.nodes[0]!.value, [[2, 4, 6], [8, 10, 12], [14, 16, 18]]);
+    assert.match(formatGraph(g), /y\s+= mul\(w, const\)\s+\[3,3\] float64\s+value <9 values>\s+grad -/);
+    assert.match(formatGraph(g, { maxElements: 9 }), /value \[\[2, 4, 6\], \[8, 10, 12\], \[14, 16, 18\]\]/);
+  });
+
   it("a 20000-op chain is described without recursion limits", () => {
     let y = leaf(0.5);
     for (let i = 0; i < 20000; i++) y = y.mul(1);
