@@ -1,0 +1,44 @@
+// MLP: Linear layers of the given sizes with an activation (and optional dropout) between them,
+// none after the last layer. Children are numbered like a Sequential.
+
+import { ValueError } from "../../util/errors.js";
+import { GELU, Dropout, ReLU, Sigmoid, Tanh } from "./activation.js";
+import { type TensorModule, Sequential } from "./container.js";
+import { type LayerOptions, Linear } from "./linear.js";
+
+export type ActivationName = "relu" | "gelu" | "tanh" | "sigmoid";
+
+export interface MLPOptions extends LayerOptions {
+  /** Activation between layers: a name or a factory (default "relu"). */
+  activation?: ActivationName | (() => TensorModule);
+  /** Dropout probability after each activation (default 0: no Dropout modules). */
+  dropout?: number;
+  bias?: boolean;
+}
+
+function makeActivation(a: ActivationName | (() => TensorModule)): TensorModule {
+  if (typeof a === "function") return a();
+  switch (a) {
+    case "relu": return new ReLU();
+    case "gelu": return new GELU();
+    case "tanh": return new Tanh();
+    case "sigmoid": return new Sigmoid();
+    default: throw new ValueError(`MLP: unknown activation "${String(a)}" (expected relu, gelu, tanh, sigmoid or a factory)`);
+  }
+}
+
+export class MLP extends Sequential {
+  /** sizes = [in, hidden..., out], at least two entries. */
+  constructor(readonly sizes: readonly number[], opts: MLPOptions = {}) {
+    super();
+    if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError(`MLP: sizes needs at least [in, out], got ${JSON.stringify(sizes)}`);
+    const p = opts.dropout ?? 0;
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      this.append(new Linear(sizes[i]!, sizes[i + 1]!, { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator }));
+      if (i + 2 < sizes.length) {
+        this.append(makeActivation(opts.activation ?? "relu"));
+        if (p > 0) this.append(new Dropout(p, opts.generator ? { generator: opts.generator } : {}));
+      }
+    }
+  }
+}
