@@ -64,10 +64,7 @@ export const GROUPS: Readonly<Record<string, readonly string[]>> = {
  * run (as node:test "todo", so the failure is printed but does not fail the suite); delete an
  * entry once the op is fixed. Never add an entry to hide a tolerance problem.
  */
-export const KNOWN_DIVERGENCES: Readonly<Record<string, string>> = {
-  "pow: x ** 0 with a zero (gradient 0)":
-    "src/ops/binary.ts pow backward computes 0 * x^(0-1) = 0 * Infinity = NaN at x = 0; PyTorch special-cases exponent 0 to a zero gradient",
-};
+export const KNOWN_DIVERGENCES: Readonly<Record<string, string>> = {};
 
 /** The compiled tests run from dist/test/parity/, so find the repository root by package.json. */
 function fixturePath(): string {
