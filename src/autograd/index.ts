@@ -6,3 +6,7 @@ export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./grad_mode.j
 export { GradcheckError, type GradcheckOptions, gradcheck } from "./gradcheck.js";
 export { type BackwardRule, type Edge, Node } from "./node.js";
 export { needsGraph, record } from "./record.js";
+export {
+  type DescribeOptions, type FormatGraphOptions, type GraphDescription, type GraphInput, type GraphLeaf, type GraphOpNode,
+  type GraphValues, describeGraph, formatGraph,
+} from "./inspect.js";

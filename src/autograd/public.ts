@@ -1,0 +1,6 @@
+// The `autograd` namespace users import: grad mode, gradcheck, graph inspection, custom ops.
+export {
+  type BackwardOptions, type DescribeOptions, type FormatGraphOptions, type GraphDescription, GradcheckError,
+  type GradcheckOptions, describeGraph, enableGrad, formatGraph, gradcheck, isGradEnabled, noGrad, record, setGradEnabled,
+} from "./index.js";
+export type { BackwardRule } from "./node.js";
