@@ -84,7 +84,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   return record("clamp", [x], out, (g) => [mul(g, keep)]);
 }
 
-/** relu6-style helpers are compositions; leaky relu is common enough to provide. */
+/** x where x > 0, else negativeSlope * x (a composition, so its gradient comes from where and mul). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return where(binaryForward("gt", x, 0, "int32")[2], x, mul(x, negativeSlope));
 }

@@ -186,3 +186,11 @@ describe("pow edge cases", () => {
     assert.deepEqual([...x.grad!.data], [0, 0]);
   });
 });
+
+describe("leakyRelu", () => {
+  it("values and gradcheck", () => {
+    const x = tensor([-2, 3], { dtype: "float64", requiresGrad: true });
+    assert.deepEqual([...d.leakyRelu(x, 0.1).data], [-0.2, 3]);
+    gradcheck((t) => d.leakyRelu(t!, 0.2), [tensor([-1.5, -0.2, 0.3, 2], { dtype: "float64", requiresGrad: true })]);
+  });
+});
