@@ -10,11 +10,13 @@
 import { backpropDemo } from "./backprop.js";
 import { chainRuleDemo } from "./chain_rule.js";
 import { graphDemo } from "./graph.js";
+import { optimizersDemo } from "./optimizers.js";
+import { scheduleDemo } from "./schedule.js";
 import type { Demo } from "./registry.js";
 
 export { type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, numberOption } from "./registry.js";
 
-export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo];
+export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo];
 
 export function findDemo(name: string): Demo | undefined {
   return DEMOS.find((d) => d.name === name);
