@@ -29,11 +29,12 @@ export interface LoadStateDictResult {
 
 /**
  * Registration rules: any own enumerable property holding a `Parameter` or a `Module` is a
- * parameter/child under that property's name, in the order the properties were first assigned
- * (JS keeps string keys in insertion order; integer-like names, used by Sequential/ModuleList,
- * come first in numeric order). Plain tensors are not parameters: wrap them in `new Parameter(t)`
- * or use `registerParameter`. Buffers need `registerBuffer(name, tensor)`. Subclasses define
- * `forward(...)`; `call(...)` is an alias for it.
+ * parameter/child under that property's name, in the order the properties were first defined
+ * (class fields in declaration order, then constructor assignments; integer-like names, used by
+ * Sequential/ModuleList, come first in numeric order). A module's own parameters come before its
+ * children's, as in PyTorch. Plain tensors are not parameters: wrap them in `new Parameter(t)` or
+ * use `registerParameter`. Plain arrays of modules are not searched: use `ModuleList`. Buffers
+ * need `registerBuffer(name, tensor)`. Subclasses define `forward(...)`; `call(...)` runs it.
  */
 export abstract class Module {
   /** Training mode (Dropout drops, BatchNorm uses batch statistics); see train()/eval(). */

@@ -10,7 +10,8 @@ import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 
 /** Hyperparameters are plain numbers/booleans/number pairs so groups can be serialized. */
 export type HyperValue = number | boolean | readonly [number, number];
-export type Hyper = { [key: string]: HyperValue };
+/** The shape every optimizer's hyperparameters fit (Tensor[] only so a group's `params` fits too). */
+export type Hyper = { [key: string]: HyperValue | Tensor[] };
 
 /** One param group as the user passes it: params plus optional per-group overrides. */
 export type ParamGroupSpec<H extends Hyper> = { params: readonly Tensor[] } & Partial<H>;
@@ -55,7 +56,7 @@ function cloneTensor(t: Tensor): Tensor {
   return new Tensor(t.data.slice(), t.shape);
 }
 
-export abstract class Optimizer<H extends Hyper> {
+export abstract class Optimizer<H extends Hyper = Hyper> {
   readonly paramGroups: ParamGroup<H>[] = [];
   readonly defaults: Readonly<H>;
   /** Lazily created per-parameter state, keyed by the parameter tensor. */

@@ -41,11 +41,11 @@ function gorge(p: Tensor): Tensor {
   return p.mul(p).mul(CURVATURE).sum().mul(0.5);
 }
 
-const CONTENDERS: { name: string; settings: string; make: (p: Tensor) => optim.Optimizer<optim.Hyper> }[] = [
-  { name: "SGD", settings: "lr 0.019", make: (p) => new optim.SGD([p], { lr: 0.019 }) as never },
-  { name: "Momentum", settings: "lr 0.01, momentum 0.9", make: (p) => new optim.SGD([p], { lr: 0.01, momentum: 0.9 }) as never },
-  { name: "Adam", settings: "lr 0.1", make: (p) => new optim.Adam([p], { lr: 0.1 }) as never },
-  { name: "AdamW", settings: "lr 0.1, weightDecay 0.01", make: (p) => new optim.AdamW([p], { lr: 0.1, weightDecay: 0.01 }) as never },
+const CONTENDERS: { name: string; settings: string; make: (p: Tensor) => optim.Optimizer }[] = [
+  { name: "SGD", settings: "lr 0.019", make: (p) => new optim.SGD([p], { lr: 0.019 }) },
+  { name: "Momentum", settings: "lr 0.01, momentum 0.9", make: (p) => new optim.SGD([p], { lr: 0.01, momentum: 0.9 }) },
+  { name: "Adam", settings: "lr 0.1", make: (p) => new optim.Adam([p], { lr: 0.1 }) },
+  { name: "AdamW", settings: "lr 0.1, weightDecay 0.01", make: (p) => new optim.AdamW([p], { lr: 0.1, weightDecay: 0.01 }) },
 ];
 
 function runOne(c: (typeof CONTENDERS)[number], steps: number, threshold: number): OptimizerRun {
