@@ -1,0 +1,363 @@
+// Cache-blocked, packed GEMM with a register-tiled micro-kernel (GotoBLAS/BLIS structure).
+// Included once per ISA by gemm_<isa>.cc with DESCENT_GEMM_NS and one DESCENT_ISA_* defined.
+// Everything here is in an anonymous namespace and uses no C++ library templates, so code
+// compiled with AVX-512 flags can never be picked by the linker for another translation unit.
+//
+// Loops (row-major, vectors along N): jc (NC cols of B) -> pc (KC) pack B block (shared, in L2)
+// -> ic (MC rows) pack A block -> ir (MR strip of A, stays in L1) -> jr (NR strip of B) -> kernel.
+// Every C element is computed in the same order whatever the thread count, so results do not
+// depend on it.
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemm.h"
+#include "pool.h"
+
+#if defined(DESCENT_ISA_AVX512) || defined(DESCENT_ISA_AVX2)
+#include <immintrin.h>
+#endif
+
+namespace descent {
+namespace {
+
+#if defined(DESCENT_ISA_AVX512)
+struct VF {
+  typedef float T; typedef __m512 R; enum { W = 16 };
+  static R zero() { return _mm512_setzero_ps(); }
+  static R load(const T* p) { return _mm512_loadu_ps(p); }
+  static void store(T* p, R v) { _mm512_storeu_ps(p, v); }
+  static R set1(T v) { return _mm512_set1_ps(v); }
+  static R fma(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
+  static R mul(R a, R b) { return _mm512_mul_ps(a, b); }
+  static R add(R a, R b) { return _mm512_add_ps(a, b); }
+};
+struct VD {
+  typedef double T; typedef __m512d R; enum { W = 8 };
+  static R zero() { return _mm512_setzero_pd(); }
+  static R load(const T* p) { return _mm512_loadu_pd(p); }
+  static void store(T* p, R v) { _mm512_storeu_pd(p, v); }
+  static R set1(T v) { return _mm512_set1_pd(v); }
+  static R fma(R a, R b, R c) { return _mm512_fmadd_pd(a, b, c); }
+  static R mul(R a, R b) { return _mm512_mul_pd(a, b); }
+  static R add(R a, R b) { return _mm512_add_pd(a, b); }
+};
+// 12x32 (f32) / 12x16 (f64): 24 accumulators + 2 B vectors + broadcasts fit 32 zmm registers.
+#ifndef DESCENT_KC32
+#define DESCENT_KC32 384
+#define DESCENT_KC64 192
+#define DESCENT_NC 960
+#endif
+template <class V> struct Cfg {
+  enum { MR = 12, NV = 2, KC = sizeof(typename V::T) == 4 ? DESCENT_KC32 : DESCENT_KC64, NC = DESCENT_NC };
+};
+#elif defined(DESCENT_ISA_AVX2)
+struct VF {
+  typedef float T; typedef __m256 R; enum { W = 8 };
+  static R zero() { return _mm256_setzero_ps(); }
+  static R load(const T* p) { return _mm256_loadu_ps(p); }
+  static void store(T* p, R v) { _mm256_storeu_ps(p, v); }
+  static R set1(T v) { return _mm256_set1_ps(v); }
+  static R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
+  static R mul(R a, R b) { return _mm256_mul_ps(a, b); }
+  static R add(R a, R b) { return _mm256_add_ps(a, b); }
+};
+struct VD {
+  typedef double T; typedef __m256d R; enum { W = 4 };
+  static R zero() { return _mm256_setzero_pd(); }
+  static R load(const T* p) { return _mm256_loadu_pd(p); }
+  static void store(T* p, R v) { _mm256_storeu_pd(p, v); }
+  static R set1(T v) { return _mm256_set1_pd(v); }
+  static R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
+  static R mul(R a, R b) { return _mm256_mul_pd(a, b); }
+  static R add(R a, R b) { return _mm256_add_pd(a, b); }
+};
+// 6x16 (f32) / 6x8 (f64): 12 accumulators of 16 ymm registers.
+template <class V> struct Cfg { enum { MR = 6, NV = 2, KC = 256, NC = 384 }; };
+#else
+template <class TT> struct VS {
+  typedef TT T; typedef TT R; enum { W = 1 };
+  static R zero() { return 0; }
+  static R load(const T* p) { return *p; }
+  static void store(T* p, R v) { *p = v; }
+  static R set1(T v) { return v; }
+  static R fma(R a, R b, R c) { return a * b + c; }
+  static R mul(R a, R b) { return a * b; }
+  static R add(R a, R b) { return a + b; }
+};
+typedef VS<float> VF;
+typedef VS<double> VD;
+template <class V> struct Cfg { enum { MR = 4, NV = 4, KC = 256, NC = 256 }; };
+#endif
+
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// How the kernel writes C: first K block with beta = 0 (ignore old C, even NaN), first K block
+// with beta != 0, or a later K block (accumulate).
+enum Mode { kOverwrite = 0, kScale = 1, kAccumulate = 2 };
+
+template <class V>
+__attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::T* __restrict Ap,
+                                                  const typename V::T* __restrict Bp, typename V::T* C,
+                                                  int64_t ldc, typename V::T alpha, typename V::T beta, int mode) {
+  typedef typename V::R R;
+  enum { MR = Cfg<V>::MR, NV = Cfg<V>::NV, W = V::W };
+  for (int r = 0; r < MR; r++) __builtin_prefetch(C + r * ldc, 1, 3);
+  R acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) acc[r][v] = V::zero();
+  for (int64_t p = 0; p < kc; p++) {
+    R b[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) b[v] = V::load(Bp + v * W);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      R a = V::set1(Ap[r]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) acc[r][v] = V::fma(a, b[v], acc[r][v]);
+    }
+    Ap += MR;
+    Bp += NV * W;
+  }
+  R va = V::set1(alpha), vb = V::set1(beta);
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) {
+      typename V::T* c = C + r * ldc + v * W;
+      R x = V::mul(acc[r][v], va);
+      if (mode == kScale) x = V::fma(V::load(c), vb, x);
+      else if (mode == kAccumulate) x = V::add(V::load(c), x);
+      V::store(c, x);
+    }
+  }
+}
+
+template <class V>
+void kernel_edge(int64_t kc, const typename V::T* Ap, const typename V::T* Bp, typename V::T* C, int64_t ldc,
+                 typename V::T alpha, typename V::T beta, int mode, int64_t mr, int64_t nr) {
+  typedef typename V::T T;
+  enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W };
+  T tmp[MR * NR] __attribute__((aligned(64)));
+  kernel<V>(kc, Ap, Bp, tmp, NR, (T)1, (T)0, kOverwrite);
+  for (int64_t r = 0; r < mr; r++) {
+    T* c = C + r * ldc;
+    const T* t = tmp + r * NR;
+    for (int64_t j = 0; j < nr; j++) {
+      T x = alpha * t[j];
+      if (mode == kScale) x = alpha * t[j] + beta * c[j];
+      else if (mode == kAccumulate) x = c[j] + x;
+      c[j] = x;
+    }
+  }
+}
+
+// Pack rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into MR-row micro-panels (zero padded).
+template <class V>
+void pack_a(const typename V::T* A, bool transA, int64_t m, int64_t k, int64_t i0, int64_t mc, int64_t p0,
+            int64_t kc, int64_t s_begin, int64_t s_end, typename V::T* dst) {
+  typedef typename V::T T;
+  enum { MR = Cfg<V>::MR };
+  for (int64_t s = s_begin; s < s_end; s++) {
+    T* d = dst + s * MR * kc;
+    int64_t r0 = i0 + s * MR, mr = min64(MR, i0 + mc - r0);
+    if (!transA) {
+      for (int64_t r = 0; r < mr; r++) {
+        const T* src = A + (r0 + r) * k + p0;
+        for (int64_t p = 0; p < kc; p++) d[p * MR + r] = src[p];
+      }
+      for (int64_t r = mr; r < MR; r++)
+        for (int64_t p = 0; p < kc; p++) d[p * MR + r] = 0;
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const T* src = A + (p0 + p) * m + r0;
+        T* dp = d + p * MR;
+        int64_t r = 0;
+        for (; r < mr; r++) dp[r] = src[r];
+        for (; r < MR; r++) dp[r] = 0;
+      }
+    }
+  }
+}
+
+// Pack rows [p0, p0+kc) x cols [j0, j0+nc) of op(B) into NR-column micro-panels (zero padded).
+template <class V>
+void pack_b(const typename V::T* B, bool transB, int64_t n, int64_t k, int64_t j0, int64_t nc, int64_t p0,
+            int64_t kc, int64_t s_begin, int64_t s_end, typename V::T* dst) {
+  typedef typename V::T T;
+  enum { NR = Cfg<V>::NV * V::W };
+  for (int64_t s = s_begin; s < s_end; s++) {
+    T* d = dst + s * NR * kc;
+    int64_t c0 = j0 + s * NR, nr = min64(NR, j0 + nc - c0);
+    if (!transB) {
+      for (int64_t p = 0; p < kc; p++) {
+        const T* src = B + (p0 + p) * n + c0;
+        T* dp = d + p * NR;
+        if (nr == NR) memcpy(dp, src, sizeof(T) * NR);
+        else {
+          int64_t c = 0;
+          for (; c < nr; c++) dp[c] = src[c];
+          for (; c < NR; c++) dp[c] = 0;
+        }
+      }
+    } else {
+      for (int64_t c = 0; c < nr; c++) {
+        const T* src = B + (c0 + c) * k + p0;
+        for (int64_t p = 0; p < kc; p++) d[p * NR + c] = src[p];
+      }
+      for (int64_t c = nr; c < NR; c++)
+        for (int64_t p = 0; p < kc; p++) d[p * NR + c] = 0;
+    }
+  }
+}
+
+// Grow-only 64-byte aligned scratch buffers, one pair per thread id (kernels never run concurrently).
+struct Scratch { void* p; size_t n; };
+Scratch g_scratch[2 * 257];
+
+void* scratch(int slot, size_t bytes) {
+  Scratch& s = g_scratch[slot];
+  if (s.n < bytes) {
+    free(s.p);
+    size_t n = (bytes + 63) & ~(size_t)63;
+    s.p = aligned_alloc(64, n);
+    s.n = s.p ? n : 0;
+  }
+  return s.p;
+}
+
+// Sense-reversing spin barrier built on GCC atomics (no std:: templates in this file).
+struct Barrier { int count; int sense; };
+inline void barrier_wait(Barrier* b, int nthreads, int* local_sense) {
+  if (nthreads == 1) return;
+  *local_sense = !*local_sense;
+  if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == nthreads) {
+    __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&b->sense, *local_sense, __ATOMIC_RELEASE);
+  } else {
+    while (__atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != *local_sense) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+}
+
+template <class V>
+struct Job {
+  typedef typename V::T T;
+  const T* A; const T* B; T* C;
+  int64_t batch, m, n, k;
+  bool ta, tb;
+  T alpha, beta;
+  int64_t sA, sB, sC;
+  bool batch_parallel;  // threads take whole matrices, else they share each matrix
+  T* Abuf; T* Bbuf;     // shared buffers (shared mode)
+  Barrier bar;
+};
+
+// One matrix, computed by threads [0, nt) together (nt = 1 in batch-parallel mode).
+template <class V>
+void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, typename V::T* C,
+              typename V::T* Abuf, typename V::T* Bbuf, Barrier* bar, int tid, int nt, int* sense) {
+  typedef typename V::T T;
+  enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
+  const int64_t m = J.m, n = J.n, k = J.k;
+  if (k == 0) {
+    int64_t b, e;
+    split_range(m, nt, tid, &b, &e);
+    for (int64_t i = b; i < e; i++)
+      for (int64_t j = 0; j < n; j++) C[i * n + j] = J.beta == 0 ? (T)0 : J.beta * C[i * n + j];
+    return;
+  }
+  for (int64_t jc = 0; jc < n; jc += NC) {
+    int64_t nc = min64(NC, n - jc), ns = (nc + NR - 1) / NR;
+    for (int64_t pc = 0; pc < k; pc += KC) {
+      int64_t kc = min64(KC, k - pc);
+      int mode = pc > 0 ? kAccumulate : (J.beta == 0 ? kOverwrite : kScale);
+      int64_t sb, se;
+      split_range(ns, nt, tid, &sb, &se);
+      pack_b<V>(B, J.tb, n, k, jc, nc, pc, kc, sb, se, Bbuf);
+      for (int64_t ic = 0; ic < m; ic += MC) {
+        int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
+        int64_t ab, ae;
+        split_range(ms, nt, tid, &ab, &ae);
+        pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
+        barrier_wait(bar, nt, sense);
+        // Split the tile grid by A strips when there are enough of them, else by B strips.
+        int64_t ir0 = 0, ir1 = ms, jr0 = 0, jr1 = ns;
+        if (ms >= 2 * nt || ms >= ns) split_range(ms, nt, tid, &ir0, &ir1);
+        else split_range(ns, nt, tid, &jr0, &jr1);
+        for (int64_t ir = ir0; ir < ir1; ir++) {
+          int64_t i = ic + ir * MR, mr = min64(MR, m - i);
+          const T* ap = Abuf + ir * MR * kc;
+          for (int64_t jr = jr0; jr < jr1; jr++) {
+            int64_t j = jc + jr * NR, nr = min64(NR, n - j);
+            const T* bp = Bbuf + jr * NR * kc;
+            T* c = C + i * n + j;
+            if (mr == MR && nr == NR) kernel<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode);
+            else kernel_edge<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, mr, nr);
+          }
+        }
+        barrier_wait(bar, nt, sense);  // buffers are repacked next
+      }
+    }
+  }
+}
+
+template <class V>
+void job_body(void* ctx, int tid, int nt) {
+  Job<V>& J = *static_cast<Job<V>*>(ctx);
+  typedef typename V::T T;
+  int sense = 0;
+  if (J.batch_parallel) {
+    enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
+    int64_t mcap = min64(MC, (J.m + MR - 1) / MR * MR), ncap = min64(NC, (J.n + NR - 1) / NR * NR);
+    T* Abuf = static_cast<T*>(scratch(2 * tid + 2, sizeof(T) * mcap * KC));
+    T* Bbuf = static_cast<T*>(scratch(2 * tid + 3, sizeof(T) * ncap * KC));
+    if (!Abuf || !Bbuf) return;
+    int64_t b, e;
+    split_range(J.batch, nt, tid, &b, &e);
+    for (int64_t bi = b; bi < e; bi++)
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, Abuf, Bbuf, nullptr, 0, 1, &sense);
+  } else {
+    for (int64_t bi = 0; bi < J.batch; bi++)
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.Abuf, J.Bbuf, &J.bar, tid, nt, &sense);
+  }
+}
+
+template <class V>
+void run_gemm(const GemmCall& call) {
+  typedef typename V::T T;
+  enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
+  if (call.batch <= 0 || call.m <= 0 || call.n <= 0) return;
+  Job<V> J;
+  J.A = static_cast<const T*>(call.a); J.B = static_cast<const T*>(call.b); J.C = static_cast<T*>(call.c);
+  J.batch = call.batch; J.m = call.m; J.n = call.n; J.k = call.k;
+  J.ta = call.transA; J.tb = call.transB;
+  J.alpha = (T)call.alpha; J.beta = (T)call.beta;
+  J.sA = call.strideA; J.sB = call.strideB; J.sC = call.strideC;
+  J.bar.count = 0; J.bar.sense = 0;
+  double flops = 2.0 * call.m * call.n * (call.k > 0 ? call.k : 1);
+  // Threads pay off above ~1 MFLOP in total; small matrices in a batch go one per thread.
+  int nt = call.nthreads;
+  if (flops * call.batch < 1.5e6) nt = 1;
+  J.batch_parallel = nt > 1 && call.batch >= nt && flops < 64.0 * 1024 * 1024;
+  if (!J.batch_parallel) {
+    int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
+    J.Abuf = static_cast<T*>(scratch(0, sizeof(T) * mcap * KC));
+    J.Bbuf = static_cast<T*>(scratch(1, sizeof(T) * ncap * KC));
+    if (!J.Abuf || !J.Bbuf) return;
+  }
+  pool_run(nt, job_body<V>, &J);
+}
+
+}  // namespace
+
+namespace DESCENT_GEMM_NS {
+void sgemm(const GemmCall& call) { run_gemm<VF>(call); }
+void dgemm(const GemmCall& call) { run_gemm<VD>(call); }
+}  // namespace DESCENT_GEMM_NS
+
+}  // namespace descent

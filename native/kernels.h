@@ -1,0 +1,98 @@
+// Declarations of the non-GEMM kernels (plain pointers and sizes; the addon glue in addon.cc
+// turns JS typed arrays into these). Op codes follow the order of the TypeScript op-name lists.
+#pragma once
+#include <stdint.h>
+
+#include "pool.h"
+
+namespace descent {
+
+enum DType { kF32 = 0, kF64 = 1, kI32 = 2 };
+
+enum UnaryOp {
+  U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_RECIPROCAL, U_SQUARE, U_TANH, U_SIGMOID,
+  U_RELU, U_GELU, U_GELU_TANH, U_SIN, U_COS, U_ERF, U_LOG1P, U_EXPM1, U_COUNT
+};
+enum BinaryOp { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_COUNT };
+enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD, R_COUNT };
+
+/** Up to this many dims after collapsing; callers collapse first (the TS side does). */
+const int kMaxDims = 16;
+
+struct Strided {
+  int nd;
+  int64_t shape[kMaxDims];
+  int64_t strides[3][kMaxDims];  // per operand, in elements; 0 broadcasts
+};
+
+// elementwise.cc
+void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n);
+void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const void* gy, void* out, int64_t n);
+/** Arithmetic needs out dtype == in dtype; comparisons may write any dtype. */
+void binary_kernel(int op, DType in, DType out, const void* a, const void* b, void* o, const Strided& s);
+void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void* b, void* o, const Strided& s);
+/** s.strides[0] = src, s.strides[1] = dst. */
+void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate);
+void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n);
+void fill_kernel(DType dt, void* out, int64_t n, double value);
+
+// reduce.cc
+void reduce_kernel(int op, DType in, DType out, const void* x, int64_t outer, int64_t size, int64_t inner, void* o);
+void argreduce_kernel(bool isMin, DType in, const void* x, int64_t outer, int64_t size, int64_t inner, int32_t* o);
+void softmax_kernel(DType dt, const void* x, int64_t rows, int64_t cols, void* out, bool log);
+void softmax_backward_kernel(DType dt, const void* y, const void* gy, int64_t rows, int64_t cols, void* gx, bool log);
+
+// fused.cc
+void layernorm_kernel(DType dt, const void* x, const void* w, const void* b, int64_t rows, int64_t cols, double eps,
+                      void* out, void* mean, void* rstd);
+void layernorm_backward_kernel(DType dt, const void* x, const void* w, const void* mean, const void* rstd,
+                               const void* gy, int64_t rows, int64_t cols, void* gx, void* gw, void* gb);
+void embedding_kernel(DType dt, const void* table, const int32_t* idx, int64_t n, int64_t cols, void* out);
+void embedding_backward_kernel(DType dt, const void* gy, const int32_t* idx, int64_t n, int64_t cols, void* gtable);
+void cross_entropy_kernel(DType dt, const void* logits, const int32_t* targets, int64_t rows, int64_t cols,
+                          int32_t ignore, double smoothing, void* loss, void* probs);
+void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* targets, int64_t rows, int64_t cols,
+                                   int32_t ignore, double smoothing, const void* rowScale, void* g);
+
+// optim.cc
+struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };
+void adam_kernel(DType dt, void* param, const void* grad, void* m, void* v, void* vmax, int64_t n, const AdamArgs& a);
+struct SgdArgs { double lr, momentum, dampening, weightDecay; bool nesterov, firstStep; };
+void sgd_kernel(DType dt, void* param, const void* grad, void* buf, int64_t n, const SgdArgs& a);
+
+// Shared helpers for the generic (baseline-ISA) kernel files.
+
+/** JavaScript's ToInt32: what storing a number into an Int32Array does. */
+inline int32_t to_int32(double x) {
+  if (x >= -2147483648.0 && x < 2147483648.0) return (int32_t)x;
+  if (!(x - x == 0)) return 0;  // NaN or infinity
+  double t = __builtin_trunc(x);
+  double m = __builtin_fmod(t, 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return (int32_t)(uint32_t)m;
+}
+
+template <class T> inline T from_double(double v) { return (T)v; }
+template <> inline int32_t from_double<int32_t>(double v) { return to_int32(v); }
+
+/** Run f(begin, end) over [0, n) split statically across threads when n / grain allows. */
+template <class F>
+void parallel_for(int64_t n, int64_t grain, const F& f) {
+  if (n <= 0) return;
+  int nt = pool_threads();
+  int64_t most = grain > 0 ? n / grain : n;
+  if (most < nt) nt = most < 1 ? 1 : (int)most;
+  if (nt <= 1) {
+    f((int64_t)0, n);
+    return;
+  }
+  struct Ctx { const F* f; int64_t n; } ctx = {&f, n};
+  pool_run(nt, [](void* c, int tid, int parts) {
+    Ctx* x = static_cast<Ctx*>(c);
+    int64_t b, e;
+    split_range(x->n, parts, tid, &b, &e);
+    if (b < e) (*x->f)(b, e);
+  }, &ctx);
+}
+
+}  // namespace descent

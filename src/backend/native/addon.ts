@@ -1,0 +1,78 @@
+// Finding and loading the compiled Node-API addon (build/Release/descent_native.node) and the
+// shape of what it exports. Loading never throws: it returns the addon or the reason it failed.
+
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+type F = Float32Array | Float64Array;
+type A = Float32Array | Float64Array | Int32Array;
+
+/** The raw kernels exported by native/addon.cc (argument order is fixed there). */
+export interface NativeAddon {
+  gemm(a: F, b: F, c: F, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    alpha: number, beta: number, strideA: number, strideB: number, strideC: number,
+    offsetA: number, offsetB: number, offsetC: number): void;
+  unary(op: number, x: A, out: A): void;
+  unaryBackward(op: number, x: F, y: F, gy: F, out: F): void;
+  /** meta = [nd, shape..., stridesA..., stridesB...] */
+  binary(op: number, a: A, b: A, out: A, meta: Float64Array): void;
+  /** meta = [nd, shape..., stridesCond..., stridesA..., stridesB...] */
+  where(cond: A, a: A, b: A, out: A, meta: Float64Array): void;
+  /** meta = [nd, shape..., srcStrides..., dstStrides...] */
+  stridedCopy(src: A, dst: A, meta: Float64Array, srcOffset: number, dstOffset: number, accumulate: boolean): void;
+  cast(src: A, dst: A): void;
+  fill(out: A, value: number): void;
+  reduce(op: number, x: A, outer: number, size: number, inner: number, out: A): void;
+  argReduce(isMin: boolean, x: A, outer: number, size: number, inner: number, out: Int32Array): void;
+  softmax(x: F, rows: number, cols: number, out: F, log: boolean): void;
+  softmaxBackward(y: F, gy: F, rows: number, cols: number, gx: F, log: boolean): void;
+  layerNorm(x: F, w: F | null, b: F | null, rows: number, cols: number, eps: number, out: F, mean: F, rstd: F): void;
+  layerNormBackward(x: F, w: F | null, mean: F, rstd: F, gy: F, rows: number, cols: number,
+    gx: F, gw: F | null, gb: F | null): void;
+  embedding(table: A, idx: Int32Array, cols: number, out: A): void;
+  embeddingBackward(gy: F, idx: Int32Array, cols: number, gTable: F): void;
+  crossEntropy(logits: F, targets: Int32Array, rows: number, cols: number, ignoreIndex: number, smoothing: number,
+    loss: F, probs: F): void;
+  crossEntropyBackward(probs: F, targets: Int32Array, rows: number, cols: number, ignoreIndex: number,
+    smoothing: number, rowScale: F, g: F): void;
+  adamUpdate(param: F, grad: F, m: F, v: F, vmax: F | null, lr: number, beta1: number, beta2: number, eps: number,
+    weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
+  sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
+    weightDecay: number, firstStep: boolean): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  isa(): string;
+}
+
+export const ADDON_FILE = join("build", "Release", "descent_native.node");
+
+/** Walk up from this file to the package root that holds build/Release/descent_native.node. */
+function findAddon(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, ADDON_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "binding.gyp"))) return null;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+export type AddonResult = { addon: NativeAddon; error: null } | { addon: null; error: string };
+
+export function loadAddon(): AddonResult {
+  const path = findAddon();
+  if (!path) {
+    return { addon: null, error: `${ADDON_FILE} was not built (run "node scripts/build-native.mjs" to build it and see why it failed)` };
+  }
+  try {
+    const req = createRequire(import.meta.url);
+    return { addon: req(path) as NativeAddon, error: null };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    return { addon: null, error: `loading ${path} failed: ${msg}` };
+  }
+}

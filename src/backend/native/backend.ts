@@ -1,0 +1,200 @@
+// The native Backend: every kernel of src/backend/backend.ts routed to the Node-API addon for
+// float32/float64 (and int32 where the interface allows), falling back to the TypeScript
+// reference only for dtype combinations the addon does not take (e.g. mixed input dtypes).
+
+import type { TypedArray } from "../../util/dtype.js";
+import type {
+  AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
+} from "../backend.js";
+import { broadcastStrides } from "../ts/elementwise.js";
+import { tsBackend } from "../ts/index.js";
+import type { NativeAddon } from "./addon.js";
+
+const UNARY: readonly UnaryOp[] = [
+  "neg", "exp", "log", "sqrt", "rsqrt", "abs", "sign", "reciprocal", "square", "tanh", "sigmoid",
+  "relu", "gelu", "geluTanh", "sin", "cos", "erf", "log1p", "expm1",
+];
+const BINARY: readonly BinaryOp[] = [
+  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+];
+const REDUCE: readonly ReduceOp[] = ["sum", "max", "min", "prod"];
+const unaryCode = new Map(UNARY.map((op, i) => [op, i]));
+const binaryCode = new Map(BINARY.map((op, i) => [op, i]));
+const reduceCode = new Map(REDUCE.map((op, i) => [op, i]));
+
+function sameType(a: TypedArray, b: TypedArray): boolean {
+  return a.constructor === b.constructor;
+}
+
+/**
+ * Merge adjacent dims that are contiguous for every operand and drop size-1 dims, so kernels
+ * see the longest possible inner runs. Returns [nd, shape..., strides of each operand...].
+ */
+export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): Float64Array {
+  const dims: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((sv, q) => st[q]![last] === sv[d]! * s)) {
+      dims[last] = dims[last]! * s;
+      strides.forEach((sv, q) => { st[q]![last] = sv[d]!; });
+    } else {
+      dims.push(s);
+      strides.forEach((sv, q) => st[q]!.push(sv[d]!));
+    }
+  }
+  if (dims.length === 0) { // a scalar (or all-ones shape): one element
+    dims.push(1);
+    st.forEach((s) => s.push(0));
+  }
+  const nd = dims.length;
+  const meta = new Float64Array(1 + nd * (1 + strides.length));
+  meta[0] = nd;
+  meta.set(dims, 1);
+  st.forEach((s, q) => meta.set(s, 1 + nd * (q + 1)));
+  return meta;
+}
+
+export function createNativeBackend(N: NativeAddon): Backend {
+  return {
+    name: "native",
+
+    unary(op, x, out) {
+      if (!sameType(x, out)) return tsBackend.unary(op, x, out);
+      N.unary(unaryCode.get(op)!, x, out);
+    },
+
+    unaryBackward(op, x, y, gy, out) {
+      if (!sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.unaryBackward(op, x, y, gy, out);
+      N.unaryBackward(unaryCode.get(op)!, x, y, gy, out);
+    },
+
+    binary(op, a, aShape, b, bShape, out, outShape) {
+      const code = binaryCode.get(op)!;
+      if (!sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16) {
+        return tsBackend.binary(op, a, aShape, b, bShape, out, outShape);
+      }
+      const meta = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+      N.binary(code, a, b, out, meta);
+    },
+
+    where(cond, condShape, a, aShape, b, bShape, out, outShape) {
+      if (!sameType(a, b) || !sameType(a, out) || outShape.length > 16) {
+        return tsBackend.where(cond, condShape, a, aShape, b, bShape, out, outShape);
+      }
+      const meta = collapse(outShape, [
+        broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape),
+      ]);
+      N.where(cond, a, b, out, meta);
+    },
+
+    reduce(op, x, outer, size, inner, out) {
+      N.reduce(reduceCode.get(op)!, x, outer, size, inner, out);
+    },
+
+    argReduce(op, x, outer, size, inner, out) {
+      if (size < 1) return tsBackend.argReduce(op, x, outer, size, inner, out);
+      N.argReduce(op === "argmin", x, outer, size, inner, out);
+    },
+
+    gemm(a, b, c, p: GemmParams) {
+      if (!sameType(a, b) || !sameType(a, c)) return tsBackend.gemm(a, b, c, p);
+      N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
+        p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
+    },
+
+    stridedCopy(src, dst, p: StridedCopyParams) {
+      if (!sameType(src, dst) || p.shape.length > 16) return tsBackend.stridedCopy(src, dst, p);
+      let total = 1;
+      for (const s of p.shape) total *= s;
+      if (total === 0) return;
+      N.stridedCopy(src, dst, collapse(p.shape, [p.srcStrides, p.dstStrides]), p.srcOffset, p.dstOffset, p.accumulate);
+    },
+
+    cast(src, dst) {
+      N.cast(src, dst);
+    },
+
+    fill(out, value) {
+      out.fill(value); // TypedArray.prototype.fill is already a native memset-style loop
+    },
+
+    softmax(x, rows, cols, out) {
+      if (!sameType(x, out)) return tsBackend.softmax(x, rows, cols, out);
+      N.softmax(x, rows, cols, out, false);
+    },
+
+    logSoftmax(x, rows, cols, out) {
+      if (!sameType(x, out)) return tsBackend.logSoftmax(x, rows, cols, out);
+      N.softmax(x, rows, cols, out, true);
+    },
+
+    softmaxBackward(y, gy, rows, cols, gx) {
+      if (!sameType(y, gy) || !sameType(y, gx)) return tsBackend.softmaxBackward(y, gy, rows, cols, gx);
+      N.softmaxBackward(y, gy, rows, cols, gx, false);
+    },
+
+    logSoftmaxBackward(y, gy, rows, cols, gx) {
+      if (!sameType(y, gy) || !sameType(y, gx)) return tsBackend.logSoftmaxBackward(y, gy, rows, cols, gx);
+      N.softmaxBackward(y, gy, rows, cols, gx, true);
+    },
+
+    layerNorm(x, weight, bias, rows, cols, eps, out, mean, rstd) {
+      const arrs = [weight, bias, out, mean, rstd].filter((v): v is FloatArray => v !== null);
+      if (!arrs.every((v) => sameType(x, v))) return tsBackend.layerNorm(x, weight, bias, rows, cols, eps, out, mean, rstd);
+      N.layerNorm(x, weight, bias, rows, cols, eps, out, mean, rstd);
+    },
+
+    layerNormBackward(x, weight, mean, rstd, gy, rows, cols, gx, gWeight, gBias) {
+      const arrs = [weight, mean, rstd, gy, gx, gWeight, gBias].filter((v): v is FloatArray => v !== null);
+      if (!arrs.every((v) => sameType(x, v))) {
+        return tsBackend.layerNormBackward(x, weight, mean, rstd, gy, rows, cols, gx, gWeight, gBias);
+      }
+      N.layerNormBackward(x, weight, mean, rstd, gy, rows, cols, gx, gWeight, gBias);
+    },
+
+    embedding(table, idx, cols, out) {
+      if (!sameType(table, out)) return tsBackend.embedding(table, idx, cols, out);
+      N.embedding(table, idx, cols, out);
+    },
+
+    embeddingBackward(gy, idx, cols, gTable) {
+      if (!sameType(gy, gTable)) return tsBackend.embeddingBackward(gy, idx, cols, gTable);
+      N.embeddingBackward(gy, idx, cols, gTable);
+    },
+
+    crossEntropy(logits, targets, rows, cols, ignoreIndex, labelSmoothing, loss, probs) {
+      if (!sameType(logits, loss) || !sameType(logits, probs)) {
+        return tsBackend.crossEntropy(logits, targets, rows, cols, ignoreIndex, labelSmoothing, loss, probs);
+      }
+      N.crossEntropy(logits, targets, rows, cols, ignoreIndex, labelSmoothing, loss, probs);
+    },
+
+    crossEntropyBackward(probs, targets, rows, cols, ignoreIndex, labelSmoothing, rowScale, gLogits) {
+      if (!sameType(probs, rowScale) || !sameType(probs, gLogits)) {
+        return tsBackend.crossEntropyBackward(probs, targets, rows, cols, ignoreIndex, labelSmoothing, rowScale, gLogits);
+      }
+      N.crossEntropyBackward(probs, targets, rows, cols, ignoreIndex, labelSmoothing, rowScale, gLogits);
+    },
+
+    adamUpdate(param, grad, m, v, vmax, p: AdamParams) {
+      if (![grad, m, v, ...(vmax ? [vmax] : [])].every((a) => sameType(param, a))) {
+        return tsBackend.adamUpdate(param, grad, m, v, vmax, p);
+      }
+      // Bias corrections computed here with Math.pow so they match the reference bit for bit.
+      const bc1 = 1 - Math.pow(p.beta1, p.step);
+      const bc2Sqrt = Math.sqrt(1 - Math.pow(p.beta2, p.step));
+      N.adamUpdate(param, grad, m, v, vmax, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay,
+        p.decoupled, bc1, bc2Sqrt, p.gradScale);
+    },
+
+    sgdUpdate(param, grad, momentumBuf, p: SgdParams) {
+      if (!sameType(param, grad) || (momentumBuf && !sameType(param, momentumBuf))) {
+        return tsBackend.sgdUpdate(param, grad, momentumBuf, p);
+      }
+      N.sgdUpdate(param, grad, momentumBuf, p.lr, p.momentum, p.dampening, p.nesterov, p.weightDecay, p.firstStep);
+    },
+  };
+}
