@@ -10,6 +10,7 @@
 
 #include "gemm.h"
 #include "kernels.h"
+#include "vecmath.h"
 
 namespace descent {
 namespace {
@@ -28,8 +29,10 @@ void pick_isa() {
   bool allow2 = !force || strcmp(force, "avx512") == 0 || strcmp(force, "avx2") == 0;
   if (allow512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
+    g_vec = vecmath_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_isa = "avx2";
+    g_vec = vecmath_avx2::table();
   }
 #endif
 }

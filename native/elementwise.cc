@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "vecmath.h"
 
 namespace descent {
+
+const VecMath* g_vec = vecmath_base::table();
+
 namespace {
 
 const double kTwoOverSqrtPi = 1.1283791670955126;
@@ -128,6 +132,14 @@ inline int64_t unary_grain(int op) {
 }
 
 template <class T, int OP> void unary_loop(const T* __restrict x, T* __restrict o, int64_t n) {
+  if (sizeof(T) == 4 && (OP == U_EXP || OP == U_TANH || OP == U_SIGMOID || OP == U_GELU_TANH || OP == U_GELU)) {
+    // float32 exp-family ops: the vectorised kernels of vecmath (picked per ISA at load).
+    void (*f)(const float*, float*, int64_t) = OP == U_EXP ? g_vec->exp : OP == U_TANH ? g_vec->tanh
+                                             : OP == U_SIGMOID ? g_vec->sigmoid
+                                             : OP == U_GELU ? g_vec->gelu : g_vec->gelu_tanh;
+    parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) { f((const float*)x + b, (float*)o + b, e - b); });
+    return;
+  }
   parallel_for(n, unary_grain(OP), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) o[i] = unary_fn<T, OP>(x[i]);
   });
@@ -141,6 +153,13 @@ template <int OP> void unary_loop_i32(const int32_t* x, int32_t* o, int64_t n) {
 }
 
 template <class T, int OP> void unary_bw_loop(const T* x, const T* y, const T* gy, T* o, int64_t n) {
+  if (sizeof(T) == 4 && (OP == U_GELU_TANH || OP == U_GELU)) {
+    void (*f)(const float*, const float*, float*, int64_t) = OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad;
+    parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) {
+      f((const float*)x + b, (const float*)gy + b, (float*)o + b, e - b);
+    });
+    return;
+  }
   parallel_for(n, unary_grain(OP), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) o[i] = gy[i] * deriv_fn<T, OP>(x[i], y[i]);
   });

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "vecmath.h"
 
 namespace descent {
 namespace {
@@ -80,11 +81,11 @@ void cross_entropy_typed(const T* logits, const int32_t* targets, int64_t rows, 
       const T* l = logits + r * cols;
       T* p = probs + r * cols;
       double mx = -INFINITY;
-      for (int64_t c = 0; c < cols; c++) if ((double)l[c] > mx) mx = (double)l[c];
+      if (sizeof(T) == 4) mx = (double)g_vec->row_max((const float*)l, cols);
+      else for (int64_t c = 0; c < cols; c++) if ((double)l[c] > mx) mx = (double)l[c];
       double s = 0;
       if (sizeof(T) == 4) {
-        float m = (float)mx;
-        for (int64_t c = 0; c < cols; c++) { float e = expf((float)l[c] - m); p[c] = (T)e; s += e; }
+        s = g_vec->exp_shift_sum((const float*)l, (float)mx, (float*)p, cols);
         float inv = (float)(1.0 / s);
         for (int64_t c = 0; c < cols; c++) p[c] = (T)((float)p[c] * inv);
       } else {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "kernels.h"
+#include "vecmath.h"
 
 namespace descent {
 namespace {
@@ -121,12 +122,12 @@ template <class T> void softmax_typed(const T* x, int64_t rows, int64_t cols, T*
     for (int64_t r = b; r < e; r++) {
       const T* xr = x + r * cols;
       T* o = out + r * cols;
-      double mx = row_max(xr, cols);
+      double mx = sizeof(T) == 4 ? (double)g_vec->row_max((const float*)xr, cols) : row_max(xr, cols);
       if (mx == -INFINITY) mx = 0;  // an all -inf row gives NaN below, like PyTorch
       double s = 0;
       if (sizeof(T) == 4) {
-        float m = (float)mx;
-        for (int64_t c = 0; c < cols; c++) { float v = expf((float)xr[c] - m); if (!log_) o[c] = (T)v; s += v; }
+        // exp(x - max) into out (overwritten below for logSoftmax), sum in double.
+        s = g_vec->exp_shift_sum((const float*)xr, (float)mx, (float*)o, cols);
       } else {
         for (int64_t c = 0; c < cols; c++) { double v = exp((double)xr[c] - mx); if (!log_) o[c] = (T)v; s += v; }
       }
@@ -154,7 +155,11 @@ template <class T> void softmax_bw_typed(const T* y, const T* gy, int64_t rows, 
       } else {
         double s = row_sum(g, cols);
         if (sizeof(T) == 8) for (int64_t c = 0; c < cols; c++) o[c] = (T)((double)g[c] - exp((double)yr[c]) * s);
-        else { float sf = (float)s; for (int64_t c = 0; c < cols; c++) o[c] = (T)((float)g[c] - expf((float)yr[c]) * sf); }
+        else {
+          float sf = (float)s;
+          g_vec->exp((const float*)yr, (float*)o, cols);
+          for (int64_t c = 0; c < cols; c++) o[c] = g[c] - o[c] * sf;
+        }
       }
     }
   });
