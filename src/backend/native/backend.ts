@@ -26,9 +26,19 @@ function sameType(a: TypedArray, b: TypedArray): boolean {
   return a.constructor === b.constructor;
 }
 
+// One reusable meta buffer: allocating a typed array per call costs more than a small kernel,
+// and calls are synchronous on one JS thread, so sharing it is safe.
+const META = new Float64Array(1 + 16 * 4);
+
+function meta(values: readonly number[]): Float64Array {
+  META.set(values);
+  return META;
+}
+
 /**
  * Merge adjacent dims that are contiguous for every operand and drop size-1 dims, so kernels
- * see the longest possible inner runs. Returns [nd, shape..., strides of each operand...].
+ * see the longest possible inner runs. Returns [nd, shape..., strides of each operand...]
+ * in the shared META buffer.
  */
 export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): Float64Array {
   const dims: number[] = [];
@@ -50,11 +60,38 @@ export function collapse(shape: readonly number[], strides: readonly (readonly n
     st.forEach((s) => s.push(0));
   }
   const nd = dims.length;
-  const meta = new Float64Array(1 + nd * (1 + strides.length));
-  meta[0] = nd;
-  meta.set(dims, 1);
-  st.forEach((s, q) => meta.set(s, 1 + nd * (q + 1)));
-  return meta;
+  META[0] = nd;
+  META.set(dims, 1);
+  st.forEach((s, q) => META.set(s, 1 + nd * (q + 1)));
+  return META;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Is `suffix` the trailing dims of `shape` (a row broadcast, e.g. (R, C) + (C))? */
+function isSuffix(suffix: readonly number[], shape: readonly number[]): boolean {
+  const off = shape.length - suffix.length;
+  if (off < 0) return false;
+  for (let i = 0; i < suffix.length; i++) if (suffix[i] !== shape[off + i]) return false;
+  return true;
+}
+
+/** Below this many output elements the N-API call costs more than the TS loop (results are identical). */
+const SMALL = 32;
+
+/** Binary-op meta for the common layouts without the general collapse: [nd, shape, stridesA, stridesB]. */
+function binaryMeta(aShape: readonly number[], aLen: number, bShape: readonly number[], bLen: number,
+  outShape: readonly number[], n: number): Float64Array {
+  const aFull = aLen === n && sameShape(aShape, outShape), bFull = bLen === n && sameShape(bShape, outShape);
+  if (aFull && bFull) return meta([1, n, 1, 1]);
+  if (aFull && bLen === 1) return meta([1, n, 1, 0]);
+  if (bFull && aLen === 1) return meta([1, n, 0, 1]);
+  if (aFull && bLen > 0 && isSuffix(bShape, outShape)) return meta([2, n / bLen, bLen, bLen, 1, 0, 1]);
+  return collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
 }
 
 export function createNativeBackend(N: NativeAddon): Backend {
@@ -73,15 +110,14 @@ export function createNativeBackend(N: NativeAddon): Backend {
 
     binary(op, a, aShape, b, bShape, out, outShape) {
       const code = binaryCode.get(op)!;
-      if (!sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16) {
+      if (!sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16 || out.length < SMALL) {
         return tsBackend.binary(op, a, aShape, b, bShape, out, outShape);
       }
-      const meta = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-      N.binary(code, a, b, out, meta);
+      N.binary(code, a, b, out, binaryMeta(aShape, a.length, bShape, b.length, outShape, out.length));
     },
 
     where(cond, condShape, a, aShape, b, bShape, out, outShape) {
-      if (!sameType(a, b) || !sameType(a, out) || outShape.length > 16) {
+      if (!sameType(a, b) || !sameType(a, out) || outShape.length > 16 || out.length < SMALL) {
         return tsBackend.where(cond, condShape, a, aShape, b, bShape, out, outShape);
       }
       const meta = collapse(outShape, [
