@@ -3,8 +3,8 @@
 // Everything here is in an anonymous namespace and uses no C++ library templates, so code
 // compiled with AVX-512 flags can never be picked by the linker for another translation unit.
 //
-// Loops (row-major, vectors along N): jc (NC cols of B) -> pc (KC) pack B block (shared, in L2)
-// -> ic (MC rows) pack A block -> ir (MR strip of A, stays in L1) -> jr (NR strip of B) -> kernel.
+// Loops (row-major, vectors along N): pc (K block) -> ic (MC rows) pack A block -> jc (NC cols)
+// pack B block (shared, in L2) -> ir (MR strip of A, stays in L1) -> jr (NR strip of B) -> kernel.
 // Every C element is computed in the same order whatever the thread count, so results do not
 // depend on it.
 #include <stdlib.h>
@@ -90,6 +90,15 @@ template <class V> struct Cfg { enum { MR = 4, NV = 4, KC = 256, NC = 256 }; };
 #endif
 
 inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// K block size: one block when k <= 4/3 KC (no second pass over C), else k split evenly into
+// blocks of at most KC. Depends only on k, so results do not depend on the thread count.
+template <class V> inline int64_t k_block(int64_t k) {
+  const int64_t KC = Cfg<V>::KC, KMAX = KC * 4 / 3;
+  if (k <= KMAX) return k < 1 ? 1 : k;
+  int64_t nb = (k + KC - 1) / KC;
+  return (k + nb - 1) / nb;
+}
 
 // How the kernel writes C: first K block with beta = 0 (ignore old C, even NaN), first K block
 // with beta != 0, or a later K block (accumulate).
@@ -271,19 +280,22 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
       for (int64_t j = 0; j < n; j++) C[i * n + j] = J.beta == 0 ? (T)0 : J.beta * C[i * n + j];
     return;
   }
-  for (int64_t jc = 0; jc < n; jc += NC) {
-    int64_t nc = min64(NC, n - jc), ns = (nc + NR - 1) / NR;
-    for (int64_t pc = 0; pc < k; pc += KC) {
-      int64_t kc = min64(KC, k - pc);
-      int mode = pc > 0 ? kAccumulate : (J.beta == 0 ? kOverwrite : kScale);
-      int64_t sb, se;
-      split_range(ns, nt, tid, &sb, &se);
-      pack_b<V>(B, J.tb, n, k, jc, nc, pc, kc, sb, se, Bbuf);
-      for (int64_t ic = 0; ic < m; ic += MC) {
-        int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
-        int64_t ab, ae;
-        split_range(ms, nt, tid, &ab, &ae);
-        pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
+  // pc -> ic -> jc: each A block is packed once (its pack is the costly transposing one) and
+  // each B block once per A block; the (ic, jc) order does not change any arithmetic.
+  const int64_t kb = k_block<V>(k);
+  for (int64_t pc = 0; pc < k; pc += kb) {
+    int64_t kc = min64(kb, k - pc);
+    int mode = pc > 0 ? kAccumulate : (J.beta == 0 ? kOverwrite : kScale);
+    for (int64_t ic = 0; ic < m; ic += MC) {
+      int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
+      int64_t ab, ae;
+      split_range(ms, nt, tid, &ab, &ae);
+      pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
+      for (int64_t jc = 0; jc < n; jc += NC) {
+        int64_t nc = min64(NC, n - jc), ns = (nc + NR - 1) / NR;
+        int64_t sb, se;
+        split_range(ns, nt, tid, &sb, &se);
+        pack_b<V>(B, J.tb, n, k, jc, nc, pc, kc, sb, se, Bbuf);
         barrier_wait(bar, nt, sense);
         // Split the tile grid by A strips when there are enough of them, else by B strips.
         int64_t ir0 = 0, ir1 = ms, jr0 = 0, jr1 = ns;
@@ -314,8 +326,9 @@ void job_body(void* ctx, int tid, int nt) {
   if (J.batch_parallel) {
     enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
     int64_t mcap = min64(MC, (J.m + MR - 1) / MR * MR), ncap = min64(NC, (J.n + NR - 1) / NR * NR);
-    T* Abuf = static_cast<T*>(scratch(2 * tid + 2, sizeof(T) * mcap * KC));
-    T* Bbuf = static_cast<T*>(scratch(2 * tid + 3, sizeof(T) * ncap * KC));
+    int64_t kb = k_block<V>(J.k);
+    T* Abuf = static_cast<T*>(scratch(2 * tid + 2, sizeof(T) * mcap * kb));
+    T* Bbuf = static_cast<T*>(scratch(2 * tid + 3, sizeof(T) * ncap * kb));
     if (!Abuf || !Bbuf) return;
     int64_t b, e;
     split_range(J.batch, nt, tid, &b, &e);
@@ -346,8 +359,9 @@ void run_gemm(const GemmCall& call) {
   J.batch_parallel = nt > 1 && call.batch >= nt && flops < 64.0 * 1024 * 1024;
   if (!J.batch_parallel) {
     int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
-    J.Abuf = static_cast<T*>(scratch(0, sizeof(T) * mcap * KC));
-    J.Bbuf = static_cast<T*>(scratch(1, sizeof(T) * ncap * KC));
+    int64_t kb = k_block<V>(call.k);
+    J.Abuf = static_cast<T*>(scratch(0, sizeof(T) * mcap * kb));
+    J.Bbuf = static_cast<T*>(scratch(1, sizeof(T) * ncap * kb));
     if (!J.Abuf || !J.Bbuf) return;
   }
   pool_run(nt, job_body<V>, &J);
