@@ -31,55 +31,61 @@ function rand(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number
 }
 
 type Result = number | null; // GFLOPS, null = skipped / unavailable
+type Shape = [number, number, number];
 
-/** Measure a GEMM implementation on every shape, skipping shapes estimated to exceed the limit. */
-function series(run: (s: [number, number, number]) => (() => void) | null, slow: boolean): Result[] {
-  let rate = 0; // GFLOPS seen so far, for the time estimate
-  return SHAPES.map((s) => {
-    if (slow && rate > 0 && flopsOf(s) / (rate * 1e9) > SLOW_LIMIT_S) return null;
-    const fn = run(s);
-    if (!fn) return null;
-    const t = timeIt(fn, slow ? 1 : 1.5);
-    const g = flopsOf(s) / t.seconds / 1e9;
-    rate = rate === 0 ? g : Math.min(rate, g) * 0.8 + Math.max(rate, g) * 0.2;
-    return g;
-  });
-}
+/** A GEMM implementation under test: prepare(shape) returns the call to time, or null to skip. */
+interface Impl { name: string; slow: boolean; prepare: (s: Shape) => (() => void) | null }
 
-function descent(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, threads: number | null): Result[] {
+function descentImpl(name: string, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, threads: number | null): Impl {
   const be = threads === null ? tsBackend : loadNativeBackend();
-  if (!be) return SHAPES.map(() => null);
-  if (threads !== null) setNumThreads(threads);
-  return series(([m, k, n]) => {
-    const a = rand(Ctor, m * k), b = rand(Ctor, k * n), c = new Ctor(m * n);
-    const p = params(m, k, n);
-    return () => be.gemm(a, b, c, p);
-  }, threads === null);
+  return {
+    name, slow: threads === null,
+    prepare: ([m, k, n]) => {
+      if (!be) return null;
+      const a = rand(Ctor, m * k), b = rand(Ctor, k * n), c = new Ctor(m * n);
+      const p = params(m, k, n);
+      return () => {
+        if (threads !== null) setNumThreads(threads);
+        be.gemm(a, b, c, p);
+      };
+    },
+  };
 }
 
-async function tfjs(backend: "wasm" | "cpu"): Promise<{ results: Result[]; note: string }> {
+async function tfjsImpl(backend: "wasm" | "cpu"): Promise<{ impl: Impl; note: string }> {
+  let note = "";
+  let ok = false;
+  type Tf = typeof import("@tensorflow/tfjs-core");
+  let tf: Tf | null = null;
   try {
-    const tf = await import("@tensorflow/tfjs-core");
+    tf = await import("@tensorflow/tfjs-core");
     await import("@tensorflow/tfjs-backend-cpu");
-    if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
+    await import("@tensorflow/tfjs-backend-wasm");
+    ok = await tf.setBackend(backend);
     await tf.ready();
-    const note = backend === "wasm"
+    note = backend === "wasm"
       ? `simd=${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")} threads=${tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT")}`
       : "plain JS";
-    const results = series(([m, k, n]) => {
-      const a = tf.tensor2d(rand(Float32Array, m * k) as Float32Array, [m, k]);
-      const b = tf.tensor2d(rand(Float32Array, k * n) as Float32Array, [k, n]);
+  } catch (e) {
+    note = `unavailable: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const impl: Impl = {
+    name: `tfjs-${backend}`, slow: backend === "cpu",
+    prepare: ([m, k, n]) => {
+      if (!ok || !tf) return null;
+      const t = tf;
+      if (t.getBackend() !== backend) void t.setBackend(backend); // initialised above: switches at once
+      const a = t.tensor2d(rand(Float32Array, m * k) as Float32Array, [m, k]);
+      const b = t.tensor2d(rand(Float32Array, k * n) as Float32Array, [k, n]);
       return () => {
-        const c = tf.matMul(a, b);
+        if (t.getBackend() !== backend) t.setBackend(backend); // both tfjs backends share one engine
+        const c = t.matMul(a, b);
         c.dataSync();
         c.dispose();
       };
-    }, backend === "cpu");
-    return { results, note };
-  } catch (e) {
-    return { results: SHAPES.map(() => null), note: `unavailable: ${e instanceof Error ? e.message : String(e)}` };
-  }
+    },
+  };
+  return { impl, note };
 }
 
 const NUMPY_SCRIPT = `
@@ -112,7 +118,7 @@ for m, k, n in shapes:
     a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
     a @ b
     t0 = time.perf_counter(); a @ b; first = time.perf_counter() - t0
-    runs = max(3, min(25, int(round(1.5 / max(first, 1e-6)))))
+    runs = max(3, min(15, int(round(0.5 / max(first, 1e-6)))))
     ts = []
     for _ in range(runs):
         t0 = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t0)
@@ -121,17 +127,21 @@ for m, k, n in shapes:
 print(json.dumps({"gflops": out, "numpy": np.__version__, "core": corename(), "python": sys.executable}))
 `;
 
-function numpy(): { results: Result[]; note: string } {
+/** NumPy/OpenBLAS (2 threads) on one shape in a python3 subprocess: GFLOPS and a description. */
+function numpy(shape: Shape): { gflops: Result; note: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: "2", OPENBLAS_NUM_THREADS: "2" };
   delete env["OPENBLAS_CORETYPE"];
   delete env["OPENBLAS_L2_SIZE"];
-  const r = spawnSync("python3", ["-c", NUMPY_SCRIPT, JSON.stringify(SHAPES)], { env, encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync("python3", ["-c", NUMPY_SCRIPT, JSON.stringify([shape])], { env, encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) {
-    return { results: SHAPES.map(() => null), note: `unavailable (${(r.stderr || r.error?.message || "").trim().split("\n").pop()})` };
+    return { gflops: null, note: `unavailable (${(r.stderr || r.error?.message || "").trim().split("\n").pop()})` };
   }
   const j = JSON.parse(r.stdout) as { gflops: number[]; numpy: string; core: string; python: string };
-  return { results: j.gflops, note: `NumPy ${j.numpy} (${j.python}), OpenBLAS kernel: ${j.core}, 2 threads` };
+  return { gflops: j.gflops[0]!, note: `NumPy ${j.numpy} (${j.python}), OpenBLAS kernel: ${j.core}, 2 threads` };
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const ROUNDS = 3; // the machine is shared and noisy: alternate implementations, then take medians
 
 async function main(): Promise<void> {
   const info = nativeInfo();
@@ -139,26 +149,60 @@ async function main(): Promise<void> {
   console.log(`CPU: ${cpuModel()}; Node ${process.version}`);
   console.log(`Descent native: ${info ? `isa=${info.isa}, default threads=${info.threads}` : `unavailable (${nativeLoadError()})`}`);
   const defaultThreads = getNumThreads();
-  console.log("Measuring NumPy (subprocess)…");
-  const np = numpy();
-  console.log("Measuring Descent native…");
-  const n2 = descent(Float32Array, 2);
-  const n1 = descent(Float32Array, 1);
-  const n64 = descent(Float64Array, 2);
+  const wasm = await tfjsImpl("wasm");
+  const cpu = await tfjsImpl("cpu");
+  const fast: Impl[] = [
+    descentImpl("native 2T", Float32Array, 2), descentImpl("native 1T", Float32Array, 1),
+    descentImpl("native f64 2T", Float64Array, 2), wasm.impl,
+  ];
+  const slow: Impl[] = [descentImpl("TS", Float32Array, null), cpu.impl];
+  const results = new Map<string, Result[]>();
+  const slowRate = new Map<string, number>();
+  let npNote = "";
+  for (const shape of SHAPES) {
+    process.stdout.write(`${label(shape)}: `);
+    const calls = fast.map((im) => im.prepare(shape));
+    const samples: number[][] = fast.map(() => []);
+    const np: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      calls.forEach((fn, i) => { if (fn) samples[i]!.push(flopsOf(shape) / timeIt(fn, 0.5, 15).seconds / 1e9); });
+      const n = numpy(shape);
+      npNote = n.note;
+      if (n.gflops !== null) np.push(n.gflops);
+    }
+    fast.forEach((im, i) => {
+      const list = results.get(im.name) ?? [];
+      list.push(samples[i]!.length ? median(samples[i]!) : null);
+      results.set(im.name, list);
+    });
+    const npList = results.get("NumPy") ?? [];
+    npList.push(np.length ? median(np) : null);
+    results.set("NumPy", npList);
+    for (const im of slow) { // one measurement, skipped when the estimate exceeds the limit
+      const rate = slowRate.get(im.name);
+      const list = results.get(im.name) ?? [];
+      const fn = rate !== undefined && flopsOf(shape) / (rate * 1e9) > SLOW_LIMIT_S ? null : im.prepare(shape);
+      const g = fn ? flopsOf(shape) / timeIt(fn, 1, 3).seconds / 1e9 : null;
+      if (g !== null) slowRate.set(im.name, Math.min(g, rate ?? g));
+      list.push(g);
+      results.set(im.name, list);
+    }
+    process.stdout.write("done\n");
+  }
   setNumThreads(defaultThreads);
-  console.log("Measuring Descent TS, tfjs-wasm, tfjs-cpu…");
-  const ts = descent(Float32Array, null);
-  const wasm = await tfjs("wasm");
-  const cpu = await tfjs("cpu");
   console.log(`tfjs-wasm: ${wasm.note}; tfjs-cpu: ${cpu.note}`);
-  console.log(`NumPy: ${np.note}`);
-  console.log("GFLOPS, float32 unless noted, median of runs; — = skipped (estimated > 10 s/run) or unavailable\n");
-  const rows = SHAPES.map((s, i) => [
-    label(s), fmt(n2[i]), fmt(n1[i]), fmt(n64[i]), fmt(ts[i], 2), fmt(wasm.results[i]), fmt(cpu.results[i], 2),
-    fmt(np.results[i]),
-    fmt(n2[i] !== null && np.results[i] ? n2[i]! / np.results[i]! : null, 2),
-    fmt(n2[i] !== null && wasm.results[i] ? n2[i]! / wasm.results[i]! : null, 1),
-  ]);
+  console.log(`NumPy: ${npNote}`);
+  console.log(`GFLOPS, float32 unless noted; median of ${ROUNDS} interleaved rounds (each a median of runs);` +
+    " — = skipped (estimated > 10 s/run) or unavailable\n");
+  const col = (name: string, i: number) => results.get(name)?.[i] ?? null;
+  const rows = SHAPES.map((s, i) => {
+    const n2 = col("native 2T", i), npv = col("NumPy", i), w = col("tfjs-wasm", i);
+    return [
+      label(s), fmt(n2), fmt(col("native 1T", i)), fmt(col("native f64 2T", i)), fmt(col("TS", i), 2), fmt(w),
+      fmt(col("tfjs-cpu", i), 2), fmt(npv), fmt(n2 !== null && npv ? n2 / npv : null, 2),
+      fmt(n2 !== null && w ? n2 / w : null, 1),
+    ];
+  });
   printTable(["shape [M×K·K×N]", "native 2T", "native 1T", "native f64 2T", "TS", "tfjs-wasm", "tfjs-cpu",
     "NumPy 2T", "native/NumPy", "native/wasm"], rows);
 }
