@@ -160,6 +160,37 @@ describe("native elementwise kernels", { skip }, () => {
   });
 });
 
+describe("native kernels on typed-array views (byteOffset != 0)", { skip }, () => {
+  for (const Ctor of FLOATS) {
+    it(`${Ctor.name}: gemm, unary, binary and softmax read and write through subarrays`, () => {
+      const buf = randArray(Ctor, 400, 21);
+      const a = buf.subarray(3, 3 + 7 * 9), b = buf.subarray(100, 100 + 9 * 5);
+      const outBuf = new Ctor(200).fill(7), c = outBuf.subarray(11, 11 + 35);
+      const p = { batch: 1, m: 7, n: 5, k: 9, transA: false, transB: false, alpha: 1, beta: 0,
+        strideA: 0, strideB: 0, strideC: 0, offsetA: 0, offsetB: 0, offsetC: 0 };
+      const want = new Ctor(35);
+      tsBackend.gemm(a, b, want, p);
+      N.gemm(a, b, c, p);
+      assertClose(c, want, 1e-6, 1e-6, "gemm on views");
+      assert.equal(outBuf[10], 7);
+      assert.equal(outBuf[46], 7);
+      const u = new Ctor(63), v = outBuf.subarray(50, 113);
+      tsBackend.unary("tanh", a, u);
+      N.unary("tanh", a, v);
+      assertClose(v, u, 1e-6, 1e-7, "unary on views");
+      const w = new Ctor(45), x = outBuf.subarray(120, 165);
+      tsBackend.binary("mul", b, [9, 5], a.subarray(0, 5), [5], w, [9, 5]);
+      N.binary("mul", b, [9, 5], a.subarray(0, 5), [5], x, [9, 5]);
+      assertSame(x, w, "binary on views");
+      const s = new Ctor(45), t = outBuf.subarray(150, 195);
+      tsBackend.softmax(b, 9, 5, s);
+      N.softmax(b, 9, 5, t);
+      assertClose(t, s, 1e-6, 1e-7, "softmax on views");
+      assert.equal(outBuf[195], 7);
+    });
+  }
+});
+
 describe("native reductions", { skip }, () => {
   for (const Ctor of FLOATS) {
     const [rtol, atol] = tol(Ctor);
