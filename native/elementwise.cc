@@ -354,6 +354,41 @@ template <class T> void copy_run(const T* src, int64_t ss, T* dst, int64_t ds, i
   else for (int64_t i = 0; i < n; i++) dst[i * ds] = src[i * ss];
 }
 
+// Transpose-like copies (last dim strided in the source, the dim before it contiguous): copy in
+// 32x32 tiles so both the reads and the writes stay within a few cache lines.
+template <class T> bool copy_transposed(const T* src, T* dst, const Strided& s, bool dense) {
+  int nd = s.nd;
+  if (nd < 2) return false;
+  int64_t R = s.shape[nd - 2], Cc = s.shape[nd - 1];
+  int64_t ssr = s.strides[0][nd - 2], ssc = s.strides[0][nd - 1], dsr = s.strides[1][nd - 2], dsc = s.strides[1][nd - 1];
+  if (!(ssr == 1 && dsc == 1 && ssc != 1 && R >= 16 && Cc >= 16)) return false;
+  const int64_t TB = 32;
+  int64_t outer = total_of(s) / (R * Cc), rtiles = (R + TB - 1) / TB;
+  auto body = [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; t++) {
+      int64_t o = t / rtiles, r0 = (t % rtiles) * TB, r1 = r0 + TB < R ? r0 + TB : R;
+      int64_t os = 0, od = 0, rem = o;
+      for (int d = nd - 3; d >= 0; d--) {
+        int64_t i = rem % s.shape[d];
+        rem /= s.shape[d];
+        os += i * s.strides[0][d];
+        od += i * s.strides[1][d];
+      }
+      for (int64_t c0 = 0; c0 < Cc; c0 += TB) {
+        int64_t c1 = c0 + TB < Cc ? c0 + TB : Cc;
+        for (int64_t r = r0; r < r1; r++) {
+          const T* sp = src + os + r;
+          T* dp = dst + od + r * dsr;
+          for (int64_t c = c0; c < c1; c++) dp[c] = sp[c * ssc];
+        }
+      }
+    }
+  };
+  if (dense) parallel_for(outer * rtiles, (1 << 17) / (TB * Cc) + 1, body);
+  else body(0, outer * rtiles);
+  return true;
+}
+
 template <class T> void strided_copy_typed(const T* src, T* dst, const Strided& s, bool acc) {
   int64_t total = total_of(s);
   int nd = s.nd;
@@ -365,6 +400,7 @@ template <class T> void strided_copy_typed(const T* src, T* dst, const Strided& 
     if (s.shape[d] != 1 && s.strides[1][d] != expect) dense = false;
     expect *= s.shape[d];
   }
+  if (!acc && copy_transposed<T>(src, dst, s, dense)) return;
   int64_t ss = s.strides[0][nd - 1], ds = s.strides[1][nd - 1];
   auto body = [&](int64_t beg, int64_t end) {
     for_runs(s, beg, end, [&](int64_t os, int64_t od, int64_t, int64_t, int64_t len) {

@@ -111,6 +111,19 @@ describe("native elementwise kernels", { skip }, () => {
           assertSame(got, want, `stridedCopy ${JSON.stringify(c.shape)} acc=${accumulate}`);
         }
       }
+      // Transposes of the last two dims take the tiled path: contiguous and strided destinations.
+      const big = randArray(Ctor, 3 * 40 * 37 + 5, 8);
+      for (const p of [
+        { shape: [3, 37, 40], srcStrides: [1480, 1, 37], dstStrides: [1480, 40, 1] },
+        { shape: [2, 3, 37, 40], srcStrides: [0, 1480, 1, 37], dstStrides: [5000, 1600, 41, 1] },
+        { shape: [100, 17], srcStrides: [1, 100], dstStrides: [17, 1] },
+      ]) {
+        const want = new Ctor(10_000), got = new Ctor(10_000);
+        const q = { ...p, srcOffset: 2, dstOffset: 1, accumulate: false };
+        tsBackend.stridedCopy(big, want, q);
+        N.stridedCopy(big, got, q);
+        assertSame(got, want, `transposed stridedCopy ${JSON.stringify(p.shape)}`);
+      }
       const x = withSpecial(Ctor, 300, 7, -5e9, 5e9);
       for (const D of [Float32Array, Float64Array, Int32Array]) {
         const want = new D(300), got = new D(300);
