@@ -171,7 +171,16 @@ void pack_a(const typename V::T* A, bool transA, int64_t m, int64_t k, int64_t i
   for (int64_t s = s_begin; s < s_end; s++) {
     T* d = dst + s * MR * kc;
     int64_t r0 = i0 + s * MR, mr = min64(MR, i0 + mc - r0);
-    if (!transA) {
+    if (!transA && mr == MR) {
+      // Full strip: walk k outermost so the packed panel is written sequentially; the MR
+      // source rows are read as MR sequential streams.
+      const T* src[MR];
+      for (int r = 0; r < MR; r++) src[r] = A + (r0 + r) * k + p0;
+      for (int64_t p = 0; p < kc; p++) {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) d[p * MR + r] = src[r][p];
+      }
+    } else if (!transA) {
       for (int64_t r = 0; r < mr; r++) {
         const T* src = A + (r0 + r) * k + p0;
         for (int64_t p = 0; p < kc; p++) d[p * MR + r] = src[p];
