@@ -26,8 +26,9 @@
     {
       "target_name": "descent_native",
       "sources": [
-        "native/addon.cc", "native/pool.cc", "native/gemm_scalar.cc", "native/vecmath_base.cc", "native/elementwise.cc",
-        "native/reduce.cc", "native/fused.cc", "native/optim.cc"
+        "native/addon.cc", "native/addon_kernels.cc", "native/pool.cc", "native/gemm_scalar.cc",
+        "native/vecmath_base.cc", "native/elementwise.cc", "native/copy.cc", "native/reduce.cc",
+        "native/fused.cc", "native/optim.cc"
       ],
       "dependencies": ["descent_gemm_avx512", "descent_gemm_avx2"],
       "libraries": ["-lpthread"]

@@ -1,9 +1,10 @@
-// Elementwise kernels: unary ops and derivatives, broadcasting binary ops, where, strided copy,
-// cast and fill. Formulas follow src/backend/ts/elementwise.ts; float32 uses float libm calls.
+// Elementwise kernels: unary ops and their derivatives, broadcasting binary ops, where.
+// Formulas follow src/backend/ts/elementwise.ts; float32 uses float libm or vecmath kernels.
 #include <math.h>
 #include <string.h>
 
 #include "kernels.h"
+#include "strided.h"
 #include "vecmath.h"
 
 namespace descent {
@@ -241,45 +242,6 @@ void bin_run_i32(const int32_t* a, int64_t sa, const int32_t* b, int64_t sb, int
   for (int64_t i = 0; i < n; i++) o[i] = bin_elem_i32<OP>(a[i * sa], b[i * sb]);
 }
 
-/**
- * Visit [begin, end) of the row-major index space of s.shape in runs along the last dim:
- * f(offset0, offset1, offset2, run_start_linear, run_length) with per-operand element offsets.
- */
-template <class F> void for_runs(const Strided& s, int64_t begin, int64_t end, const F& f) {
-  int nd = s.nd;
-  int64_t inner = s.shape[nd - 1];
-  int64_t idx[kMaxDims];
-  int64_t off[3] = {0, 0, 0};
-  int64_t rem = begin / inner;
-  for (int d = nd - 2; d >= 0; d--) {
-    idx[d] = rem % s.shape[d];
-    rem /= s.shape[d];
-    for (int q = 0; q < 3; q++) off[q] += idx[d] * s.strides[q][d];
-  }
-  int64_t j = begin % inner;
-  int64_t pos = begin;
-  while (pos < end) {
-    int64_t len = inner - j;
-    if (len > end - pos) len = end - pos;
-    f(off[0] + j * s.strides[0][nd - 1], off[1] + j * s.strides[1][nd - 1], off[2] + j * s.strides[2][nd - 1], pos, len);
-    pos += len;
-    j = 0;
-    for (int d = nd - 2; d >= 0; d--) {
-      idx[d]++;
-      for (int q = 0; q < 3; q++) off[q] += s.strides[q][d];
-      if (idx[d] < s.shape[d]) break;
-      for (int q = 0; q < 3; q++) off[q] -= s.strides[q][d] * s.shape[d];
-      idx[d] = 0;
-    }
-  }
-}
-
-inline int64_t total_of(const Strided& s) {
-  int64_t t = 1;
-  for (int d = 0; d < s.nd; d++) t *= s.shape[d];
-  return t;
-}
-
 template <class TI, class TO, int OP> void binary_typed(const TI* a, const TI* b, TO* o, const Strided& s) {
   int64_t total = total_of(s);
   int64_t sa = s.strides[0][s.nd - 1], sb = s.strides[1][s.nd - 1];
@@ -342,75 +304,6 @@ template <class T> void where_cond(DType cdt, const void* c, const T* a, const T
   else where_typed<int32_t, T>((const int32_t*)c, a, b, o, s);
 }
 
-template <class T> inline T acc_add(T a, T b) { return a + b; }
-template <> inline int32_t acc_add<int32_t>(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
-
-template <class T> void copy_run(const T* src, int64_t ss, T* dst, int64_t ds, int64_t n, bool acc) {
-  if (acc) {
-    if (ss == 1 && ds == 1) for (int64_t i = 0; i < n; i++) dst[i] = acc_add(dst[i], src[i]);
-    else for (int64_t i = 0; i < n; i++) dst[i * ds] = acc_add(dst[i * ds], src[i * ss]);
-  } else if (ss == 1 && ds == 1) memcpy(dst, src, sizeof(T) * n);
-  else if (ss == 0 && ds == 1) { T v = src[0]; for (int64_t i = 0; i < n; i++) dst[i] = v; }
-  else for (int64_t i = 0; i < n; i++) dst[i * ds] = src[i * ss];
-}
-
-// Transpose-like copies (last dim strided in the source, the dim before it contiguous): copy in
-// 32x32 tiles so both the reads and the writes stay within a few cache lines.
-template <class T> bool copy_transposed(const T* src, T* dst, const Strided& s, bool dense) {
-  int nd = s.nd;
-  if (nd < 2) return false;
-  int64_t R = s.shape[nd - 2], Cc = s.shape[nd - 1];
-  int64_t ssr = s.strides[0][nd - 2], ssc = s.strides[0][nd - 1], dsr = s.strides[1][nd - 2], dsc = s.strides[1][nd - 1];
-  if (!(ssr == 1 && dsc == 1 && ssc != 1 && R >= 16 && Cc >= 16)) return false;
-  const int64_t TB = 32;
-  int64_t outer = total_of(s) / (R * Cc), rtiles = (R + TB - 1) / TB;
-  auto body = [&](int64_t b, int64_t e) {
-    for (int64_t t = b; t < e; t++) {
-      int64_t o = t / rtiles, r0 = (t % rtiles) * TB, r1 = r0 + TB < R ? r0 + TB : R;
-      int64_t os = 0, od = 0, rem = o;
-      for (int d = nd - 3; d >= 0; d--) {
-        int64_t i = rem % s.shape[d];
-        rem /= s.shape[d];
-        os += i * s.strides[0][d];
-        od += i * s.strides[1][d];
-      }
-      for (int64_t c0 = 0; c0 < Cc; c0 += TB) {
-        int64_t c1 = c0 + TB < Cc ? c0 + TB : Cc;
-        for (int64_t r = r0; r < r1; r++) {
-          const T* sp = src + os + r;
-          T* dp = dst + od + r * dsr;
-          for (int64_t c = c0; c < c1; c++) dp[c] = sp[c * ssc];
-        }
-      }
-    }
-  };
-  if (dense) parallel_for(outer * rtiles, (1 << 17) / (TB * Cc) + 1, body);
-  else body(0, outer * rtiles);
-  return true;
-}
-
-template <class T> void strided_copy_typed(const T* src, T* dst, const Strided& s, bool acc) {
-  int64_t total = total_of(s);
-  int nd = s.nd;
-  // Threads only when every destination element is written once (dst is dense row-major),
-  // so there is no race and the result cannot depend on the split.
-  bool dense = true;
-  int64_t expect = 1;
-  for (int d = nd - 1; d >= 0; d--) {
-    if (s.shape[d] != 1 && s.strides[1][d] != expect) dense = false;
-    expect *= s.shape[d];
-  }
-  if (!acc && copy_transposed<T>(src, dst, s, dense)) return;
-  int64_t ss = s.strides[0][nd - 1], ds = s.strides[1][nd - 1];
-  auto body = [&](int64_t beg, int64_t end) {
-    for_runs(s, beg, end, [&](int64_t os, int64_t od, int64_t, int64_t, int64_t len) {
-      copy_run<T>(src + os, ss, dst + od, ds, len, acc);
-    });
-  };
-  if (dense) parallel_for(total, 1 << 17, body);
-  else body(0, total);
-}
-
 }  // namespace
 
 void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n) { AllUnary::fwd[op](dt, x, out, n); }
@@ -427,34 +320,6 @@ void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void*
   if (dt == kF32) where_cond<float>(cdt, c, (const float*)a, (const float*)b, (float*)o, s);
   else if (dt == kF64) where_cond<double>(cdt, c, (const double*)a, (const double*)b, (double*)o, s);
   else where_cond<int32_t>(cdt, c, (const int32_t*)a, (const int32_t*)b, (int32_t*)o, s);
-}
-
-void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate) {
-  if (dt == kF32) strided_copy_typed<float>((const float*)src, (float*)dst, s, accumulate);
-  else if (dt == kF64) strided_copy_typed<double>((const double*)src, (double*)dst, s, accumulate);
-  else strided_copy_typed<int32_t>((const int32_t*)src, (int32_t*)dst, s, accumulate);
-}
-
-void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n) {
-  if (from == to) {
-    memcpy(dst, src, (from == kF64 ? 8 : 4) * n);
-    return;
-  }
-  parallel_for(n, 1 << 17, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) {
-      double v = from == kF32 ? (double)((const float*)src)[i]
-               : from == kF64 ? ((const double*)src)[i] : (double)((const int32_t*)src)[i];
-      if (to == kF32) ((float*)dst)[i] = (float)v;
-      else if (to == kF64) ((double*)dst)[i] = v;
-      else ((int32_t*)dst)[i] = to_int32(v);
-    }
-  });
-}
-
-void fill_kernel(DType dt, void* out, int64_t n, double value) {
-  if (dt == kF32) { float v = (float)value; float* o = (float*)out; for (int64_t i = 0; i < n; i++) o[i] = v; }
-  else if (dt == kF64) { double* o = (double*)out; for (int64_t i = 0; i < n; i++) o[i] = value; }
-  else { int32_t v = to_int32(value); int32_t* o = (int32_t*)out; for (int64_t i = 0; i < n; i++) o[i] = v; }
 }
 
 }  // namespace descent

@@ -1,4 +1,4 @@
-// Declarations of the non-GEMM kernels (plain pointers and sizes; the addon glue in addon.cc
+// Declarations of the non-GEMM kernels (plain pointers and sizes; the addon glue in addon_kernels.cc
 // turns JS typed arrays into these). Op codes follow the order of the TypeScript op-name lists.
 #pragma once
 #include <stdint.h>
@@ -31,6 +31,8 @@ void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const
 /** Arithmetic needs out dtype == in dtype; comparisons may write any dtype. */
 void binary_kernel(int op, DType in, DType out, const void* a, const void* b, void* o, const Strided& s);
 void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void* b, void* o, const Strided& s);
+
+// copy.cc
 /** s.strides[0] = src, s.strides[1] = dst. */
 void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate);
 void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n);
