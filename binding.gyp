@@ -1,28 +1,17 @@
-# Node-API addon with the native kernels. GEMM is compiled three times with different ISA flags
-# (static libraries below), as is the vectorised float32 math, and chosen at run time; nothing
-# uses -march=native or -ffast-math (-fno-trapping-math only lets the compiler if-convert).
+# Node-API addon with the native kernels. On x86-64, GEMM and the vectorised float32 math are
+# compiled three times with different ISA flags (the static libraries below) and chosen at run
+# time; elsewhere only the portable versions are built. Nothing uses -march=native or
+# -ffast-math (-fno-trapping-math only lets the compiler if-convert branches).
 {
   "target_defaults": {
     "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-fPIC", "-fvisibility=hidden"],
     "cflags_cc!": ["-O2", "-O0"],
     "cflags!": ["-O2", "-O0"],
     "xcode_settings": {
-      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-math-errno"]
+      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math"]
     }
   },
   "targets": [
-    {
-      "target_name": "descent_gemm_avx512",
-      "type": "static_library",
-      "sources": ["native/gemm_avx512.cc", "native/vecmath_avx512.cc"],
-      "cflags_cc": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"]
-    },
-    {
-      "target_name": "descent_gemm_avx2",
-      "type": "static_library",
-      "sources": ["native/gemm_avx2.cc", "native/vecmath_avx2.cc"],
-      "cflags_cc": ["-mavx2", "-mfma"]
-    },
     {
       "target_name": "descent_native",
       "sources": [
@@ -30,8 +19,31 @@
         "native/vecmath_base.cc", "native/elementwise.cc", "native/copy.cc", "native/reduce.cc",
         "native/fused.cc", "native/optim.cc"
       ],
-      "dependencies": ["descent_gemm_avx512", "descent_gemm_avx2"],
-      "libraries": ["-lpthread"]
+      "libraries": ["-lpthread"],
+      "conditions": [
+        ["target_arch=='x64'", {
+          "dependencies": ["descent_x86_avx512", "descent_x86_avx2"],
+          "defines": ["DESCENT_X86_KERNELS=1"]
+        }]
+      ]
     }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "descent_x86_avx512",
+          "type": "static_library",
+          "sources": ["native/gemm_avx512.cc", "native/vecmath_avx512.cc"],
+          "cflags_cc": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"]
+        },
+        {
+          "target_name": "descent_x86_avx2",
+          "type": "static_library",
+          "sources": ["native/gemm_avx2.cc", "native/vecmath_avx2.cc"],
+          "cflags_cc": ["-mavx2", "-mfma"]
+        }
+      ]
+    }]
   ]
 }

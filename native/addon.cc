@@ -44,7 +44,7 @@ GemmFn g_dgemm = gemm_scalar::dgemm;
 const char* g_isa = "scalar";
 
 void pick_isa() {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(DESCENT_X86_KERNELS) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
   const char* force = getenv("DESCENT_ISA");  // for testing the fallbacks: avx2 | scalar
   bool allow512 = !force || strcmp(force, "avx512") == 0;
