@@ -15,7 +15,7 @@ template <class T> void copy_run(const T* src, int64_t ss, T* dst, int64_t ds, i
   if (acc) {
     if (ss == 1 && ds == 1) for (int64_t i = 0; i < n; i++) dst[i] = acc_add(dst[i], src[i]);
     else for (int64_t i = 0; i < n; i++) dst[i * ds] = acc_add(dst[i * ds], src[i * ss]);
-  } else if (ss == 1 && ds == 1) memcpy(dst, src, sizeof(T) * n);
+  } else if (ss == 1 && ds == 1) memmove(dst, src, sizeof(T) * n);  // src and dst may overlap
   else if (ss == 0 && ds == 1) { T v = src[0]; for (int64_t i = 0; i < n; i++) dst[i] = v; }
   else for (int64_t i = 0; i < n; i++) dst[i * ds] = src[i * ss];
 }
@@ -88,7 +88,7 @@ void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s,
 
 void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n) {
   if (from == to) {
-    memcpy(dst, src, (from == kF64 ? 8 : 4) * n);
+    memmove(dst, src, (from == kF64 ? 8 : 4) * n);
     return;
   }
   parallel_for(n, 1 << 17, [&](int64_t b, int64_t e) {
