@@ -1,6 +1,10 @@
 // Thread pool: workers spin briefly after a job (kernels come in bursts), then sleep on a condvar.
 #include "pool.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -26,8 +30,13 @@ struct Pool {
 Pool& pool() {
   static Pool* p = [] {
     Pool* q = new Pool();  // leaked on purpose: no destructor ordering issues at process exit
-    unsigned hc = std::thread::hardware_concurrency();
-    q->threads = hc == 0 ? 1 : (int)hc;
+    // Default: the cores this process may run on (affinity mask), else hardware concurrency.
+    int n = (int)std::thread::hardware_concurrency();
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) n = CPU_COUNT(&set);
+#endif
+    q->threads = n < 1 ? 1 : (n > 256 ? 256 : n);
     return q;
   }();
   return *p;
