@@ -1,7 +1,9 @@
 // Descent: tensors, reverse-mode autograd, layers, optimizers, and fast CPU kernels.
 //   import { tensor, randn, noGrad, nn, optim, autograd, gradcheck } from "descent";
 
-export { type Backend, type BackendInfo, backendInfo, getBackend, setBackend } from "./backend/index.js";
+export {
+  type Backend, type BackendInfo, backendInfo, getBackend, getNumThreads, setBackend, setNumThreads,
+} from "./backend/index.js";
 export * from "./util/dtype.js";
 export * from "./util/errors.js";
 export { Generator, type GeneratorState, manualSeed } from "./util/rng.js";

@@ -42,6 +42,11 @@ describe("matmul", () => {
     for (const [sa, sb] of cases) gradcheck((x, y) => matmul(x!, y!), [randn(sa, f64), randn(sb, f64)]);
   });
 
+  it("0 * Inf inside a product gives NaN, as in BLAS and PyTorch", () => {
+    const y = matmul(tensor([[0, 1]], { dtype: "float64" }), tensor([[Infinity], [2]], { dtype: "float64" }));
+    assert.ok(Number.isNaN(y.item()));
+  });
+
   it("inner-dimension mismatch names both shapes", () => {
     assert.throws(() => matmul(randn([2, 3]), randn([4, 5])), (e: unknown) =>
       e instanceof ShapeError && (e as Error).message === "matmul: cannot multiply [2,3] by [4,5]: inner dimensions 3 and 4 differ");

@@ -15,7 +15,6 @@ export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams)
         // i-p-j order: B's rows are contiguous.
         for (let q = 0; q < k; q++) {
           const aiq = transA ? a[oa + q * m + i]! : a[oa + i * k + q]!;
-          if (aiq === 0) continue;
           const bRow = ob + q * n;
           for (let j = 0; j < n; j++) row[j]! += aiq * b[bRow + j]!;
         }
