@@ -4,16 +4,10 @@
 import type { FloatArray } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, checkBool, checkNumber } from "./optimizer.js";
-import { rmspropUpdate } from "./rmsprop_update.js";
+import { type RmspropParams, rmspropUpdate } from "./rmsprop_update.js";
 
-export type RMSpropHyper = {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-};
+/** RMSprop's per-group hyperparameters are exactly the update rule's parameters. */
+export type RMSpropHyper = RmspropParams;
 
 export type RMSpropOptions = Partial<RMSpropHyper>;
 

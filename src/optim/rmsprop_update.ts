@@ -3,14 +3,15 @@
 
 import type { FloatArray } from "../backend/backend.js";
 
-export interface RmspropParams {
+// A type alias (not an interface) so it satisfies the optimizer's indexable Hyper constraint.
+export type RmspropParams = {
   lr: number;
   alpha: number;
   eps: number;
   weightDecay: number;
   momentum: number;
   centered: boolean;
-}
+};
 
 /**
  * In place: sq <- alpha sq + (1 - alpha) g^2; centered: ga <- alpha ga + (1 - alpha) g and

@@ -5,14 +5,8 @@ import { describe, it } from "node:test";
 import { DTypeError, IndexError, ShapeError, ValueError, gradcheck, manualSeed, randint, randn, rand, tensor } from "../../../src/index.js";
 import type { Tensor } from "../../../src/index.js";
 import { crossEntropy, logSoftmax, nllLoss } from "../../../src/nn/functional/index.js";
+import { close, f64, g64, near } from "./helpers.js";
 
-const near = (got: number, want: number, tol = 1e-12): void => assert.ok(Math.abs(got - want) <= tol, `${got} vs ${want}`);
-const close = (got: ArrayLike<number>, want: readonly number[], tol = 1e-12): void => {
-  assert.equal(got.length, want.length);
-  for (let i = 0; i < want.length; i++) near(got[i]!, want[i]!, tol);
-};
-const f64 = { dtype: "float64" as const };
-const g64 = { dtype: "float64" as const, requiresGrad: true };
 const i32 = { dtype: "int32" as const };
 
 // The example: logits [[1,2,3],[0,0,0]], targets [2, 0].

@@ -3,14 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DTypeError, ShapeError, ValueError, gradcheck, manualSeed, rand, randn, tensor } from "../../../src/index.js";
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, l1Loss, mseLoss } from "../../../src/nn/functional/index.js";
+import { close, f64, g64, near } from "./helpers.js";
 
-const near = (got: number, want: number, tol = 1e-12): void => assert.ok(Math.abs(got - want) <= tol, `${got} vs ${want}`);
-const close = (got: ArrayLike<number>, want: readonly number[], tol = 1e-12): void => {
-  assert.equal(got.length, want.length);
-  for (let i = 0; i < want.length; i++) near(got[i]!, want[i]!, tol);
-};
-const f64 = { dtype: "float64" as const };
-const g64 = { dtype: "float64" as const, requiresGrad: true };
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 const REDUCTIONS = ["mean", "sum", "none"] as const;
 
