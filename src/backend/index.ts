@@ -14,13 +14,13 @@ let current: Backend | null = null;
 
 function initialBackend(): Backend {
   const wanted = process.env["DESCENT_BACKEND"];
+  if (wanted !== undefined && wanted !== "" && wanted !== "ts" && wanted !== "native") {
+    throw new DescentError(`DESCENT_BACKEND must be "ts" or "native", got "${wanted}"`);
+  }
   if (wanted === "ts") return tsBackend;
   const native = loadNativeBackend();
   if (wanted === "native" && !native) {
     throw new DescentError(`DESCENT_BACKEND=native but the native addon could not be loaded: ${nativeLoadError() ?? "unknown reason"}`);
-  }
-  if (wanted !== undefined && wanted !== "" && wanted !== "native") {
-    throw new DescentError(`DESCENT_BACKEND must be "ts" or "native", got "${wanted}"`);
   }
   return native ?? tsBackend;
 }
@@ -56,12 +56,13 @@ export interface BackendInfo {
 }
 
 export function backendInfo(): BackendInfo {
+  const backend = getBackend().name; // first, so a bad DESCENT_BACKEND is reported before any load attempt
   const native = nativeInfo();
   return {
-    backend: getBackend().name,
+    backend,
     nativeAvailable: native !== null,
     nativeError: nativeLoadError(),
     isa: native?.isa ?? null,
-    threads: getBackend().name === "native" && native ? native.threads : 1,
+    threads: backend === "native" && native ? native.threads : 1,
   };
 }
