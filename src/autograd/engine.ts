@@ -129,6 +129,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
           `backward: trying to backward through the graph a second time (node ${node.name}); its saved tensors were freed after the first backward. Pass { retainGraph: true } to the first backward() to keep them.`,
         );
       }
+      checkSavedVersions(node);
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
       if (node.retainTarget) node.retainTarget.grad = node.retainTarget.grad ? addGrads(node.retainTarget.grad, g) : copyTensor(g);
       const grads = node.apply(g);
@@ -161,6 +162,19 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     }
     for (const [leaf, g] of leafGrads) accumulateLeaf(leaf, g);
   });
+}
+
+/** Refuse to run a rule whose saved tensors were written in place after the forward pass. */
+function checkSavedVersions(node: Node): void {
+  for (const s of node.saved) {
+    if (s.counter.value !== s.version) {
+      throw new AutogradError(
+        `backward: a tensor of shape ${fmt(s.shape)} saved by ${node.name} was modified in place after the forward pass ` +
+          `(version ${s.version}, now ${s.counter.value}), e.g. by optimizer.step(), an nn.init function or loadStateDict(); ` +
+          "run the forward pass again after modifying parameters",
+      );
+    }
+  }
 }
 
 /**

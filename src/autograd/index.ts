@@ -5,7 +5,7 @@ export { type BackwardOptions, runBackward } from "./engine.js";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./grad_mode.js";
 export { GradcheckError, type GradcheckOptions, gradcheck } from "./gradcheck.js";
 export { type BackwardRule, type Edge, Node } from "./node.js";
-export { needsGraph, record } from "./record.js";
+export { type RecordOptions, needsGraph, record } from "./record.js";
 export {
   type DescribeOptions, type FormatGraphOptions, type GraphDescription, type GraphInput, type GraphLeaf, type GraphOpNode,
   type GraphValues, describeGraph, formatGraph,

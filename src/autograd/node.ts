@@ -2,7 +2,7 @@
 // and the op's backward rule, whose closure owns the saved tensors until backward has run.
 
 import type { DType } from "../util/dtype.js";
-import type { GradHook, Tensor } from "../tensor/tensor.js";
+import { type GradHook, type Tensor, type VersionCounter, versionCounterOf } from "../tensor/tensor.js";
 
 /** Where an input's gradient goes: into another node, into a leaf's .grad, or nowhere. */
 export interface Edge {
@@ -17,6 +17,13 @@ export interface Edge {
  * needs none). Gradients may have the broadcast output shape; the engine reduces them.
  */
 export type BackwardRule = (grad: Tensor, needsGrad: readonly boolean[]) => readonly (Tensor | null)[];
+
+/** A tensor the rule will read, with its storage version when the op ran. */
+export interface SavedVersion {
+  readonly counter: VersionCounter;
+  readonly version: number;
+  readonly shape: readonly number[];
+}
 
 let nextSeq = 0;
 
@@ -37,11 +44,17 @@ export class Node {
   readonly preHooks: GradHook[] = [];
   /** The output tensor, kept only when it asked to retain its gradient. */
   retainTarget: Tensor | null = null;
+  /** Versions of the tensors the rule reads; a mismatch at backward means an in-place write. */
+  readonly saved: readonly SavedVersion[];
   private rule: BackwardRule | null;
   private freedFlag = false;
 
-  constructor(name: string, edges: readonly Edge[], out: Tensor, rule: BackwardRule) {
+  constructor(name: string, edges: readonly Edge[], out: Tensor, rule: BackwardRule, saves: readonly Tensor[]) {
     this.name = name;
+    this.saved = saves.map((t) => {
+      const counter = versionCounterOf(t.data);
+      return { counter, version: counter.value, shape: t.shape };
+    });
     this.edges = edges;
     this.outShape = out.shape;
     this.outDType = out.dtype;

@@ -11,8 +11,16 @@ export function needsGraph(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
+export interface RecordOptions {
+  /**
+   * Tensors whose values the backward rule reads (default: all inputs). Writing one of them in
+   * place before backward makes backward throw. Pass [] for rules that read no data (add, reshape).
+   */
+  saves?: readonly Tensor[];
+}
+
 /** Attach `out` to the graph as the result of `name`(inputs); returns `out`. */
-export function record(name: string, inputs: readonly Tensor[], out: Tensor, rule: BackwardRule): Tensor {
+export function record(name: string, inputs: readonly Tensor[], out: Tensor, rule: BackwardRule, opts: RecordOptions = {}): Tensor {
   if (!needsGraph(inputs)) return out;
   const edges: Edge[] = inputs.map((t) => ({
     node: t.requiresGrad && !t.isLeaf ? (t.gradFn as Node) : null,
@@ -20,6 +28,6 @@ export function record(name: string, inputs: readonly Tensor[], out: Tensor, rul
     shape: t.shape,
     dtype: t.dtype,
   }));
-  out.setGradFn(new Node(name, edges, out, rule));
+  out.setGradFn(new Node(name, edges, out, rule, opts.saves ?? inputs));
   return out;
 }

@@ -51,7 +51,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   if (!(a <= b)) throw new ValueError(`init.uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = opts.generator ?? defaultGenerator;
   for (let i = 0; i < t.data.length; i++) t.data[i] = a + (b - a) * g.random();
-  return t;
+  return t.markModified();
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
@@ -59,13 +59,13 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
   if (!(std >= 0)) throw new ValueError(`init.normal_: std must be >= 0, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
   for (let i = 0; i < t.data.length; i++) t.data[i] = mean + std * g.normal();
-  return t;
+  return t.markModified();
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   checkFloat("constant_", t);
   t.data.fill(value);
-  return t;
+  return t.markModified();
 }
 
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);

@@ -230,7 +230,9 @@ export abstract class Module {
     }
     for (const [k, t] of given) {
       const mine = own[k];
-      if (mine) mine.data.set(t.data);
+      if (!mine) continue;
+      mine.data.set(t.data);
+      mine.markModified();
     }
     return { missingKeys, unexpectedKeys };
   }

@@ -36,18 +36,21 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDTy
  * Record a binary op. Graph inputs are the caller's tensors (the engine casts gradients back to
  * their dtypes when promotion copied them); number operands never need gradients.
  */
-function recordBinary(name: string, a: TensorLike, b: TensorLike, ta: Tensor, tb: Tensor, out: Tensor, rule: BackwardRule): Tensor {
-  return record(name, [a instanceof Tensor ? a : ta, b instanceof Tensor ? b : tb], out, rule);
+function recordBinary(
+  name: string, a: TensorLike, b: TensorLike, ta: Tensor, tb: Tensor, out: Tensor, rule: BackwardRule, readsInputs = true,
+): Tensor {
+  const inputs = [a instanceof Tensor ? a : ta, b instanceof Tensor ? b : tb];
+  return record(name, inputs, out, rule, { saves: readsInputs ? inputs : [] });
 }
 
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, out] = binaryForward("add", a, b);
-  return recordBinary("add", a, b, ta, tb, out, (g) => [g, g]);
+  return recordBinary("add", a, b, ta, tb, out, (g) => [g, g], false);
 }
 
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, out] = binaryForward("sub", a, b);
-  return recordBinary("sub", a, b, ta, tb, out, (g, needs) => [g, needs[1] ? neg(g) : null]);
+  return recordBinary("sub", a, b, ta, tb, out, (g, needs) => [g, needs[1] ? neg(g) : null], false);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

@@ -12,5 +12,5 @@ export function to(x: Tensor, dtype: DType): Tensor {
   const out = castTensor(x, dtype);
   if (!isFloat(dtype)) return out; // integer results carry no gradient
   const from = x.dtype;
-  return record("to", [x], out, (g) => [castTensor(g, from)]);
+  return record("to", [x], out, (g) => [castTensor(g, from)], { saves: [] });
 }

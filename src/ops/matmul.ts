@@ -144,5 +144,5 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       grads[2] = gb;
     }
     return bias ? grads : grads.slice(0, 2);
-  });
+  }, { saves: [x, weight] }); // the bias gradient reads no data
 }

@@ -46,7 +46,7 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   const kept = reduceRaw("sum", x, dims);
   const out = new Tensor(kept.data, reducedShape(x.shape, dims, keepDim));
   // Backward: broadcast the gradient back over the reduced dims.
-  return record("sum", [x], out, (g) => [expand(new Tensor(g.data, kept.shape), x.shape)]);
+  return record("sum", [x], out, (g) => [expand(new Tensor(g.data, kept.shape), x.shape)], { saves: [] });
 }
 
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
@@ -57,5 +57,7 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   const kept = reduceRaw("sum", x, dims);
   const scaled = binaryForward("div", kept, count)[2];
   const out = new Tensor(scaled.data, reducedShape(x.shape, dims, keepDim));
-  return record("mean", [x], out, (g) => [expand(binaryForward("div", new Tensor(g.data, kept.shape), count)[2], x.shape)]);
+  return record("mean", [x], out, (g) => [expand(binaryForward("div", new Tensor(g.data, kept.shape), count)[2], x.shape)], {
+    saves: [],
+  });
 }

@@ -81,7 +81,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     mask = mask ? binaryForward("mul", mask, m)[2] : m;
   }
   const keep = mask!;
-  return record("clamp", [x], out, (g) => [mul(g, keep)]);
+  return record("clamp", [x], out, (g) => [mul(g, keep)], { saves: [] });
 }
 
 /** x where x > 0, else negativeSlope * x (a composition, so its gradient comes from where and mul). */

@@ -27,7 +27,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     if (ga) getBackend().where(cond.data, cond.shape, g.data, g.shape, z.data, z.shape, ga.data, shape);
     if (gb) getBackend().where(cond.data, cond.shape, z.data, z.shape, g.data, g.shape, gb.data, shape);
     return [ga, gb];
-  });
+  }, { saves: [cond] });
 }
 
 /** x with `value` wherever mask is nonzero; mask must broadcast to x's shape. */
@@ -45,5 +45,5 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     const z = zerosOf([], g);
     getBackend().where(mask.data, mask.shape, z.data, z.shape, g.data, g.shape, gx.data, x.shape);
     return [gx];
-  });
+  }, { saves: [mask] });
 }

@@ -139,6 +139,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         this.state.set(p, st);
       }
       this.update(p, g, st, group);
+      p.markModified(); // graphs recorded before this step must not backward through the new values
     }
     return loss;
   }

@@ -19,6 +19,23 @@ export interface HookHandle {
 
 export type NestedArray = number | NestedArray[];
 
+/** Counts in-place writes to one storage array; every tensor viewing that array shares it. */
+export interface VersionCounter {
+  value: number;
+}
+
+const versionCounters = new WeakMap<TypedArray, VersionCounter>();
+
+/** The version counter of a storage array (created on first use; held weakly). */
+export function versionCounterOf(data: TypedArray): VersionCounter {
+  let c = versionCounters.get(data);
+  if (!c) {
+    c = { value: 0 };
+    versionCounters.set(data, c);
+  }
+  return c;
+}
+
 export class Tensor {
   /** Contiguous row-major storage. Shared (not copied) by detach() and view(). */
   readonly data: TypedArray;
@@ -117,6 +134,21 @@ export class Tensor {
   /** A new leaf sharing this tensor's storage, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.data, this.shape);
+  }
+
+  /** How many in-place writes this tensor's storage has had (see markModified()). */
+  get version(): number {
+    return versionCounters.get(this.data)?.value ?? 0;
+  }
+
+  /**
+   * Record that the storage was written in place (optimizer steps, init, loadStateDict do this).
+   * A graph that saved this tensor before the write refuses to run backward instead of silently
+   * using the new values.
+   */
+  markModified(): this {
+    versionCounterOf(this.data).value++;
+    return this;
   }
 
   /** Keep this non-leaf tensor's gradient in .grad during backward. */

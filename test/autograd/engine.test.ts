@@ -174,3 +174,36 @@ describe("autograd engine", () => {
     assert.deepEqual([...b.grad!.data], [3, 3, 3, 3]);
   });
 });
+
+describe("in-place writes after the forward pass", () => {
+  it("backward refuses when a saved tensor was modified (optimizer step between forward and backward)", async () => {
+    const { optim } = await import("../../src/index.js");
+    const w = tensor([[1, 2], [3, 4]], f64);
+    const x = tensor([[1], [1]], { dtype: "float64" });
+    const loss = w.matmul(x).sum();
+    const first = w.mul(2).sum();
+    first.backward();
+    const opt = new optim.SGD([w], { lr: 0.1 });
+    opt.step(); // writes w in place
+    assert.equal(w.version, 1);
+    assert.throws(() => loss.backward(), (e: unknown) =>
+      e instanceof AutogradError && /saved by matmul was modified in place/.test((e as Error).message));
+  });
+
+  it("ops whose backward reads no data do not care (add, reshape, sum)", () => {
+    const w = tensor([1, 2], f64);
+    const y = w.add(1).reshape([2, 1]).sum();
+    w.markModified();
+    y.backward();
+    assert.deepEqual([...w.grad!.data], [1, 1]);
+  });
+
+  it("views share the version: modifying through one invalidates graphs that saved the other", () => {
+    const w = tensor([1, 2], f64);
+    const v = w.view([2, 1]);
+    const y = v.mul(v).sum();
+    w.markModified();
+    assert.equal(v.version, 1);
+    assert.throws(() => y.backward(), AutogradError);
+  });
+});

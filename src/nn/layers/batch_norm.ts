@@ -93,6 +93,8 @@ export class BatchNorm1d extends Module {
         rm[c] = (1 - f) * rm[c]! + f * mean.data[c]!;
         rv[c] = (1 - f) * rv[c]! + f * varBiased.data[c]! * unbias;
       }
+      this.runningMean!.markModified();
+      this.runningVar!.markModified();
     });
   }
 

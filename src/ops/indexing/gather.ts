@@ -67,7 +67,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     const gx = empty(x.shape, g.dtype);
     getBackend().embeddingBackward(g.data as FloatArray, flat, 1, gx.data as FloatArray); // repeated indices add up
     return [gx];
-  });
+  }, { saves: [] });
 }
 
 /**

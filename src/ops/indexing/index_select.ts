@@ -71,5 +71,5 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     const gx = empty(x.shape, g.dtype);
     selectBackwardRaw(g.data as FloatArray, outer, size, inner, idx, gx.data as FloatArray);
     return [gx];
-  });
+  }, { saves: [index] });
 }

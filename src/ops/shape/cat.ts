@@ -52,7 +52,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       const gi = empty(t.shape, g.dtype);
       copyWindow(g.data, gi.data, shape, { dim: d, start: windows[i]!, count: t.shape[d]!, step: 1 });
       return gi;
-    }));
+    }), { saves: [] });
 }
 
 /** Join equal-shaped tensors along a new dim inserted at `dim` (in -(ndim+1)..ndim). */

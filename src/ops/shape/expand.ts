@@ -26,7 +26,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     shape: target, srcOffset: 0, srcStrides: broadcastStridesFor(x.shape, target),
     dstOffset: 0, dstStrides: contiguousStrides(target), accumulate: false,
   });
-  return record("expand", [x], out, (g) => [g]);
+  return record("expand", [x], out, (g) => [g], { saves: [] });
 }
 
 export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => expand(x, shape);

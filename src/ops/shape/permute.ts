@@ -25,7 +25,7 @@ function recordPermute(name: string, x: Tensor, perm: readonly number[]): Tensor
   const out = permuteRaw(x, perm);
   const inverse = new Array<number>(perm.length);
   perm.forEach((d, i) => (inverse[d] = i));
-  return record(name, [x], out, (g) => [permuteRaw(g, inverse)]);
+  return record(name, [x], out, (g) => [permuteRaw(g, inverse)], { saves: [] });
 }
 
 /** Reorder dims: out.shape[k] = x.shape[dims[k]]. dims must list every dim once (negatives allowed). */

@@ -29,7 +29,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor("reshape", x);
   const target = inferShape("reshape", shape, x.numel, x.shape);
   const out = new Tensor(x.data, target);
-  return record("reshape", [x], out, (g) => [new Tensor(g.data, x.shape)]);
+  return record("reshape", [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
 }
 
 /** Same as reshape: storage is always contiguous, so every view is valid and shares data. */
@@ -37,7 +37,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor("view", x);
   const target = inferShape("view", shape, x.numel, x.shape);
   const out = new Tensor(x.data, target);
-  return record("view", [x], out, (g) => [new Tensor(g.data, x.shape)]);
+  return record("view", [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
 }
 
 /** Merge dims startDim..endDim into one. */

@@ -20,7 +20,7 @@ export function takeWindow(name: string, x: Tensor, w: Window): Tensor {
     const gx = empty(x.shape, g.dtype); // zeros outside the window
     copyWindow(g.data, gx.data, x.shape, w, true);
     return [gx];
-  });
+  }, { saves: [] });
 }
 
 /** Elements start..start+length-1 of `dim`; a negative start counts from the end. */

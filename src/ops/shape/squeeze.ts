@@ -8,7 +8,7 @@ import { requireTensor } from "../operand.js";
 /** Same storage under a new shape; the gradient is reshaped back. */
 function alias(name: string, x: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(x.data, shape);
-  return record(name, [x], out, (g) => [new Tensor(g.data, x.shape)]);
+  return record(name, [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
 }
 
 /** Remove size-1 dims: all of them, or only those of `dim` that have size 1 (PyTorch semantics). */
