@@ -1,4 +1,4 @@
-// Tensor methods that belong to autograd: backward() and registerHook().
+// Tensor methods that belong to autograd: backward(), registerHook() and retainGrad().
 
 import { type GradHook, type HookHandle, Tensor } from "../tensor/tensor.js";
 import { AutogradError } from "../util/errors.js";
@@ -11,6 +11,8 @@ declare module "../tensor/tensor.js" {
     backward(grad?: Tensor, opts?: BackwardOptions): void;
     /** Run `hook` on this tensor's gradient during backward; it may return a replacement. */
     registerHook(hook: GradHook): HookHandle;
+    /** Keep this non-leaf tensor's gradient in .grad during backward (a no-op for leaves). */
+    retainGrad(): this;
   }
 }
 
@@ -30,10 +32,9 @@ Tensor.prototype.registerHook = function (this: Tensor, hook: GradHook): HookHan
   };
 };
 
-// retainGrad on a non-leaf needs the node to point back at the tensor.
-const baseRetainGrad = Tensor.prototype.retainGrad;
+// A non-leaf keeps its gradient by letting its node point back at it (leaves always keep theirs).
 Tensor.prototype.retainGrad = function (this: Tensor) {
-  baseRetainGrad.call(this);
+  if (!this.requiresGrad) throw new AutogradError("retainGrad: the tensor does not require grad");
   if (!this.isLeaf) (this.gradFn as Node).retainTarget = this;
   return this;
 };

@@ -7,8 +7,9 @@ import { Tensor } from "../tensor/tensor.js";
 import { ShapeError } from "../util/errors.js";
 import { type TensorLike, empty, requireTensor, resultDType, toTensor } from "./operand.js";
 
-function zerosOf(shape: readonly number[], like: Tensor): Tensor {
-  return empty(shape, like.dtype);
+/** A 0-d zero of `like`'s dtype (storage is zero-filled on allocation). */
+function zeroScalar(like: Tensor): Tensor {
+  return empty([], like.dtype);
 }
 
 /** cond != 0 ? a : b, broadcasting all three. cond is any dtype (nonzero is true). */
@@ -21,7 +22,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const out = empty(shape, dtype);
   getBackend().where(cond.data, cond.shape, ta.data, ta.shape, tb.data, tb.shape, out.data, shape);
   return record("where", [a instanceof Tensor ? a : ta, b instanceof Tensor ? b : tb], out, (g, needs) => {
-    const z = zerosOf([], g);
+    const z = zeroScalar(g);
     const ga = needs[0] ? empty(shape, g.dtype) : null;
     const gb = needs[1] ? empty(shape, g.dtype) : null;
     if (ga) getBackend().where(cond.data, cond.shape, g.data, g.shape, z.data, z.shape, ga.data, shape);
@@ -42,7 +43,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   getBackend().where(mask.data, mask.shape, v.data, v.shape, x.data, x.shape, out.data, x.shape);
   return record("maskedFill", [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    const z = zerosOf([], g);
+    const z = zeroScalar(g);
     getBackend().where(mask.data, mask.shape, z.data, z.shape, g.data, g.shape, gx.data, x.shape);
     return [gx];
   }, { saves: [mask] });

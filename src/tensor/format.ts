@@ -15,26 +15,30 @@ export function formatTensor(t: Tensor): string {
     return v.toFixed(4);
   };
   const summarize = t.numel > MAX_ELEMENTS;
-  const cells: string[] = [];
-  for (let i = 0; i < t.data.length; i++) cells.push(fmtNum(t.data[i]!));
-  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
   const strides: number[] = [];
   let s = 1;
   for (let d = t.ndim - 1; d >= 0; d--) {
     strides[d] = s;
     s *= t.shape[d]!;
   }
+  // Only the elements that will be shown are formatted (a summary shows EDGE per side of each dim).
+  const shownIndices = (n: number): number[] => (summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n));
+  const cells = new Map<number, string>();
+  const collect = (dim: number, offset: number): void => {
+    if (dim === t.ndim) cells.set(offset, fmtNum(t.data[offset]!));
+    else for (const i of shownIndices(t.shape[dim]!)) if (i !== -1) collect(dim + 1, offset + i * strides[dim]!);
+  };
+  collect(0, 0);
+  let width = 0;
+  for (const c of cells.values()) width = Math.max(width, c.length);
   const indent = "tensor(".length;
   const render = (dim: number, offset: number): string => {
-    if (dim === t.ndim) return cells[offset]!.padStart(width);
-    const n = t.shape[dim]!;
-    const parts: string[] = [];
-    const idx = summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
-    for (const i of idx) parts.push(i === -1 ? "..." : render(dim + 1, offset + i * strides[dim]!));
+    if (dim === t.ndim) return cells.get(offset)!.padStart(width);
+    const parts = shownIndices(t.shape[dim]!).map((i) => (i === -1 ? "..." : render(dim + 1, offset + i * strides[dim]!)));
     const sep = dim === t.ndim - 1 ? ", " : "," + "\n".repeat(t.ndim - dim - 1) + " ".repeat(indent + dim + 1);
     return "[" + parts.join(sep) + "]";
   };
-  const body = t.ndim === 0 ? cells[0]! : render(0, 0);
+  const body = t.ndim === 0 ? cells.get(0)! : render(0, 0);
   const extras: string[] = [];
   if (t.dtype !== "float32" && t.dtype !== "int32") extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`gradFn=${(t.gradFn as { name?: string }).name ?? "?"}`);

@@ -3,7 +3,7 @@
 
 import { type Shape, fmt, numel } from "../shape/shape.js";
 import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
-import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
+import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
 import { formatTensor } from "./format.js";
 
 /** A node of the autograd graph; its fields are declared by src/autograd/node.ts. */
@@ -47,8 +47,6 @@ export class Tensor {
   gradFn: GradNode | null = null;
   /** Hooks of a leaf tensor; run on its total gradient before accumulation. */
   readonly leafHooks: GradHook[] = [];
-  /** Whether a non-leaf keeps its gradient in .grad (see retainGrad()). */
-  retainsGrad = false;
   /** Optional label shown by graph printing and error messages. */
   name: string | null = null;
   private requiresGradFlag = false;
@@ -107,7 +105,7 @@ export class Tensor {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
     const s = this.shape[d];
-    if (s === undefined) throw new ShapeError(`size: dimension ${dim} out of range for shape ${fmt(this.shape)}`);
+    if (s === undefined) throw new IndexError(`size: dimension ${dim} out of range for shape ${fmt(this.shape)}`);
     return s;
   }
 
@@ -148,13 +146,6 @@ export class Tensor {
    */
   markModified(): this {
     versionCounterOf(this.data).value++;
-    return this;
-  }
-
-  /** Keep this non-leaf tensor's gradient in .grad during backward. */
-  retainGrad(): this {
-    if (!this.requiresGrad) throw new ValueError("retainGrad: the tensor does not require grad");
-    if (!this.isLeaf) this.retainsGrad = true;
     return this;
   }
 

@@ -72,6 +72,10 @@ describe("tensor creation", () => {
     assert.equal(String(tensor([[1, 2], [3, 4]])), "tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])");
     assert.equal(String(tensor([1], { dtype: "float64", requiresGrad: true })), "tensor([1.0000], dtype=float64, requiresGrad=true)");
     assert.equal(String(tensor([1, 2], { dtype: "int32" })), "tensor([1, 2])");
+    const big = String(arange(2000, { dtype: "int32" }).reshape([40, 50]));
+    assert.ok(big.startsWith("tensor([[   0,    1,    2, ...,   47,   48,   49],"), big.slice(0, 60));
+    assert.equal(big.split("\n").length, 7); // 3 rows, "...", 3 rows
+    assert.ok(big.includes("[1950, 1951, 1952, ..., 1997, 1998, 1999]])"));
   });
 });
 
