@@ -1,5 +1,7 @@
 // Seedable pseudo-random numbers: xoshiro128** seeded through splitmix32, so runs reproduce exactly.
 
+import { ValueError } from "./errors.js";
+
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
   let z = state.s;
@@ -27,7 +29,7 @@ export class Generator {
   }
 
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new RangeError(`manualSeed: seed must be a finite number, got ${seed}`);
+    if (!Number.isSafeInteger(seed)) throw new ValueError(`manualSeed: seed must be a safe integer, got ${seed}`);
     // Mix both 32-bit halves so seeds above 2^32 still differ.
     const st = { s: (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) | 0, 0x27d4eb2d) };
     this.s0 = splitmix32(st);

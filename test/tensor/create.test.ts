@@ -101,6 +101,11 @@ describe("random numbers", () => {
     assert.notDeepEqual([...randn([4], { generator: g3 }).data], [...x.data]);
   });
 
+  it("seeds must be safe integers", () => {
+    assert.throws(() => manualSeed(0.5), ValueError);
+    assert.throws(() => new Generator(Number.NaN), ValueError);
+  });
+
   it("generator state can be saved and restored", () => {
     const g = new Generator(3);
     g.normal();
