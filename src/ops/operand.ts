@@ -1,6 +1,6 @@
 // Helpers every op uses: turning number operands into tensors, dtype promotion, output allocation.
 
-import { getBackend } from "../backend/index.js";
+import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
 import { DTypeError } from "../util/errors.js";
@@ -30,16 +30,11 @@ export function toTensor(x: TensorLike, dtype: DType): Tensor {
     d[0] = x;
     return new Tensor(d, []);
   }
-  return castTensor(x, dtype);
+  return castTo(x, dtype);
 }
 
-/** Cast without recording a graph (internal). */
-export function castTensor(x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype) return x;
-  const out = allocate(dtype, x.numel);
-  getBackend().cast(x.data, out);
-  return new Tensor(out, x.shape);
-}
+/** Cast without recording a graph (the engine's own cast; returns x itself when the dtype matches). */
+export { castTo as castTensor } from "../autograd/grad_utils.js";
 
 export function requireFloat(op: string, t: Tensor, arg = "input"): void {
   if (!isFloat(t.dtype)) throw new DTypeError(`${op}: ${arg} must be a floating-point tensor, got dtype ${t.dtype}`);
