@@ -4,8 +4,8 @@
 import { add, mul } from "../../ops/binary.js";
 import { matmul } from "../../ops/matmul.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
-import { swapLastDims } from "../../ops/nn/swap_last.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
+import { transpose } from "../../ops/shape/permute.js";
 import { where } from "../../ops/where.js";
 import { broadcastShapes, fmt } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -61,7 +61,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new DTypeError(`${OP}: mask must be int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
   }
 
-  let scores = mul(matmul(q, swapLastDims(k)), scale); // (..., L, S)
+  let scores = mul(matmul(q, transpose(k, -2, -1)), scale); // (..., L, S)
   if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
   if (mask) scores = mask.dtype === "int32" ? where(mask, scores, -Infinity) : add(scores, mask);
   let attn = safeSoftmax(scores, -1);

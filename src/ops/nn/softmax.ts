@@ -8,7 +8,8 @@ import { normalizeDim } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
-import { dimToLast, lastToDim, splitAt } from "./layout.js";
+import { splitAround } from "../shape/strides.js";
+import { dimToLast, lastToDim } from "./layout.js";
 
 /** "safe" is softmax whose all -inf rows give 0 instead of NaN (attention with fully masked rows). */
 type Kind = "softmax" | "logSoftmax" | "safeSoftmax";
@@ -17,27 +18,29 @@ function softmaxOp(kind: Kind, name: string, x: Tensor, dim: number): Tensor {
   requireTensor(name, x);
   requireFloat(name, x);
   const d = normalizeDim(name, dim, x.ndim);
-  const { outer, size, inner } = splitAt(x.shape, d);
+  const { outer, size, inner } = splitAround(x.shape, d);
   const rows = outer * inner;
   const be = getBackend();
-  // y in the "dim last" layout, kept for the backward.
-  const xl = dimToLast(x.data as FloatArray, outer, size, inner);
+  const xl = dimToLast(x.data as FloatArray, outer, size, inner); // (rows, size)
   const yl = allocate(x.dtype, x.numel) as FloatArray;
   if (x.numel > 0) {
     if (kind === "logSoftmax") be.logSoftmax(xl, rows, size, yl);
     else be.softmax(xl, rows, size, yl);
     if (kind === "safeSoftmax") zeroMaskedRows(xl, rows, size, yl);
   }
-  const out = new Tensor(lastToDim(yl, outer, size, inner), x.shape);
+  const y = lastToDim(yl, outer, size, inner); // yl itself when dim is effectively last
+  const out = new Tensor(y, x.shape);
+  // The backward reads only the output: moved last again there rather than kept twice.
   return record(name, [x], out, (g) => {
+    const ylast = dimToLast(y, outer, size, inner);
     const gl = dimToLast(castTensor(g, x.dtype).data as FloatArray, outer, size, inner);
     const gx = allocate(x.dtype, x.numel) as FloatArray;
     if (x.numel > 0) {
-      if (kind === "logSoftmax") be.logSoftmaxBackward(yl, gl, rows, size, gx);
-      else be.softmaxBackward(yl, gl, rows, size, gx); // rows of y that are 0 get gradient 0
+      if (kind === "logSoftmax") be.logSoftmaxBackward(ylast, gl, rows, size, gx);
+      else be.softmaxBackward(ylast, gl, rows, size, gx); // rows of y that are 0 get gradient 0
     }
     return [new Tensor(lastToDim(gx, outer, size, inner), x.shape)];
-  });
+  }, { saves: [out] });
 }
 
 function zeroMaskedRows(x: FloatArray, rows: number, cols: number, y: FloatArray): void {

@@ -5,20 +5,40 @@ import { getBackend } from "../../backend/index.js";
 import { record } from "../../autograd/index.js";
 import { contiguousStrides, fmt, normalizeDim } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { type TypedArray, allocate, dtypeOfArray } from "../../util/dtype.js";
 import { IndexError, ShapeError } from "../../util/errors.js";
-import { empty, requireTensor } from "../operand.js";
+import { requireTensor } from "../operand.js";
 
-/** Forward only: out[i0..] = x[...] with out dim k taken from x dim perm[k] (perm normalised). */
-function permuteRaw(x: Tensor, perm: readonly number[]): Tensor {
-  const shape = perm.map((d) => x.shape[d]!);
-  if (perm.every((d, i) => d === i)) return new Tensor(x.data, shape); // identity: share storage
-  const strides = contiguousStrides(x.shape);
-  const out = empty(shape, x.dtype);
-  getBackend().stridedCopy(x.data, out.data, {
-    shape, srcOffset: 0, srcStrides: perm.map((d) => strides[d]!),
-    dstOffset: 0, dstStrides: contiguousStrides(shape), accumulate: false,
+/**
+ * Raw data of a contiguous `shape` permuted so that out dim k is dim perm[k] (perm normalised),
+ * for ops that work on arrays. When the dims larger than 1 keep their order the layout does not
+ * change, and `data` itself is returned (shared, not copied).
+ */
+export function permuteData<T extends TypedArray>(data: T, shape: readonly number[], perm: readonly number[]): T {
+  if (keepsLayout(shape, perm)) return data;
+  const out = allocate(dtypeOfArray(data), data.length) as T;
+  const outShape = perm.map((d) => shape[d]!);
+  const strides = contiguousStrides(shape);
+  getBackend().stridedCopy(data, out, {
+    shape: outShape, srcOffset: 0, srcStrides: perm.map((d) => strides[d]!),
+    dstOffset: 0, dstStrides: contiguousStrides(outShape), accumulate: false,
   });
   return out;
+}
+
+/** True when the permutation moves only size-1 dims, so the row-major order of elements is unchanged. */
+function keepsLayout(shape: readonly number[], perm: readonly number[]): boolean {
+  let last = -1;
+  for (const d of perm) {
+    if (shape[d] === 1) continue;
+    if (d < last) return false;
+    last = d;
+  }
+  return true;
+}
+
+function permuteRaw(x: Tensor, perm: readonly number[]): Tensor {
+  return new Tensor(permuteData(x.data, x.shape, perm), perm.map((d) => x.shape[d]!));
 }
 
 function recordPermute(name: string, x: Tensor, perm: readonly number[]): Tensor {

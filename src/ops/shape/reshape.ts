@@ -25,19 +25,21 @@ export function inferShape(op: string, shape: readonly number[], count: number, 
   return out;
 }
 
+/** `x`'s storage under a new (validated) shape; the gradient is reshaped back. Shared with squeeze/unsqueeze. */
+export function alias(name: string, x: Tensor, shape: readonly number[]): Tensor {
+  const out = new Tensor(x.data, shape);
+  return record(name, [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
+}
+
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor("reshape", x);
-  const target = inferShape("reshape", shape, x.numel, x.shape);
-  const out = new Tensor(x.data, target);
-  return record("reshape", [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
+  return alias("reshape", x, inferShape("reshape", shape, x.numel, x.shape));
 }
 
 /** Same as reshape: storage is always contiguous, so every view is valid and shares data. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor("view", x);
-  const target = inferShape("view", shape, x.numel, x.shape);
-  const out = new Tensor(x.data, target);
-  return record("view", [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
+  return alias("view", x, inferShape("view", shape, x.numel, x.shape));
 }
 
 /** Merge dims startDim..endDim into one. */

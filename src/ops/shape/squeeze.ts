@@ -1,15 +1,9 @@
 // squeeze / unsqueeze: remove or insert size-1 dims. Pure reshapes that share storage.
 
-import { record } from "../../autograd/index.js";
 import { normalizeDim, normalizeDims } from "../../shape/shape.js";
-import { Tensor } from "../../tensor/tensor.js";
+import type { Tensor } from "../../tensor/tensor.js";
 import { requireTensor } from "../operand.js";
-
-/** Same storage under a new shape; the gradient is reshaped back. */
-function alias(name: string, x: Tensor, shape: readonly number[]): Tensor {
-  const out = new Tensor(x.data, shape);
-  return record(name, [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
-}
+import { alias } from "./reshape.js";
 
 /** Remove size-1 dims: all of them, or only those of `dim` that have size 1 (PyTorch semantics). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {

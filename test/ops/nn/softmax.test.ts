@@ -1,7 +1,7 @@
 // softmax / logSoftmax: hand-computed values, stability at ±1000, any dim, gradcheck, errors.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DTypeError, IndexError, gradcheck, logSoftmax, manualSeed, randn, softmax, tensor } from "../../../src/index.js";
+import { AutogradError, DTypeError, IndexError, gradcheck, logSoftmax, manualSeed, randn, softmax, tensor } from "../../../src/index.js";
 
 const close = (got: ArrayLike<number>, want: readonly number[], tol = 1e-12): void => {
   assert.equal(got.length, want.length);
@@ -82,6 +82,21 @@ describe("softmax gradcheck (float64)", () => {
       assert.ok(gradcheck((t) => logSoftmax(t, dim), [x]));
     });
   }
+});
+
+describe("softmax saved tensors", () => {
+  it("the backward reads the output (also along a non-last dim), not the input", () => {
+    for (const dim of [-1, 0]) {
+      const x = randn([3, 4], { dtype: "float64", requiresGrad: true });
+      const y = softmax(x, dim);
+      x.markModified();
+      y.mul(y).sum().backward(); // fine: x is not read
+      assert.ok(x.grad!.data.every(Number.isFinite));
+      const z = logSoftmax(x, dim);
+      z.markModified();
+      assert.throws(() => z.sum().backward(), AutogradError);
+    }
+  });
 });
 
 describe("softmax errors", () => {

@@ -26,6 +26,15 @@ describe("transpose / permute", () => {
     close(permute(x, [0, 1, 2]).toArray(), x.toArray());
   });
 
+  it("moving only size-1 dims keeps the layout: no copy, storage shared", () => {
+    const x = arange(6).reshape([2, 1, 3]);
+    const y = x.permute([1, 0, 2]);
+    assert.equal(y.data, x.data);
+    assert.deepEqual(y.toArray(), [[[0, 1, 2], [3, 4, 5]]]);
+    assert.equal(x.transpose(0, 1).data, x.data);
+    assert.notEqual(x.transpose(0, 2).data, x.data, "size-2 and size-3 dims swap: a copy");
+  });
+
   it("gradcheck over shapes incl. size-1 dims", () => {
     check((x) => transpose(x!, 0, 1), [leaf([3, 4], 1)]);
     check((x) => x!.transpose(-1, 0), [leaf([2, 1, 3], 2)]);
