@@ -109,5 +109,5 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
       } else gsrc = gathered;
     }
     return [needs[0] ? g : null, gsrc];
-  });
+  }, { saves: [] }); // positions were computed in the forward pass
 }

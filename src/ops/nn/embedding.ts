@@ -44,5 +44,5 @@ export function embedding(idx: Tensor, weight: Tensor, opts: EmbeddingOptions = 
     be.embeddingBackward(castTensor(g, weight.dtype).data as FloatArray, ids, C, gw);
     if (padRow !== null) gw.fill(0, padRow * C, (padRow + 1) * C);
     return [new Tensor(gw, weight.shape)];
-  });
+  }, { saves: [idx] }); // reads the indices, not the table (an optimizer step on it may come first)
 }

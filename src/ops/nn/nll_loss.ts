@@ -60,5 +60,5 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
       gx[at(r, c)] = -rowW[r]! * scale;
     }
     return [new Tensor(gx, logProbs.shape)];
-  });
+  }, { saves: [targets] });
 }

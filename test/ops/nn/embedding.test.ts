@@ -1,7 +1,7 @@
 // embedding: gather values, scatter-add gradient, paddingIdx, gradcheck, index errors.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DTypeError, IndexError, ShapeError, gradcheck, manualSeed, randn, tensor } from "../../../src/index.js";
+import { AutogradError, DTypeError, IndexError, ShapeError, gradcheck, manualSeed, randn, tensor } from "../../../src/index.js";
 import { embedding } from "../../../src/nn/functional/index.js";
 
 const i32 = { dtype: "int32" as const };
@@ -36,6 +36,18 @@ describe("embedding", () => {
     // row is unused, and the finite-difference check must fail when it is used.
     assert.ok(gradcheck((t) => embedding(idx, t, { paddingIdx: 2 }), [w]));
     assert.equal(gradcheck((t) => embedding(idx, t, { paddingIdx: 1 }), [w], { throwOnFailure: false }), false);
+  });
+
+  it("backward reads the indices, not the table: writing the weight in place before backward is fine", () => {
+    const w = tensor([[0, 1], [10, 11], [20, 21]], { dtype: "float64", requiresGrad: true });
+    const idx = tensor([1, 1], i32);
+    const y = embedding(idx, w);
+    w.markModified(); // e.g. an optimizer step
+    y.sum().backward();
+    assert.deepEqual(w.grad!.toArray(), [[0, 0], [2, 2], [0, 0]]);
+    const z = embedding(idx, w);
+    idx.markModified();
+    assert.throws(() => z.sum().backward(), AutogradError);
   });
 
   it("errors: out-of-range index, float indices, non-2-D weight, bad paddingIdx", () => {

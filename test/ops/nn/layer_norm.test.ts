@@ -1,7 +1,7 @@
 // layerNorm: hand-computed row, affine parameters, gradcheck for x/weight/bias, shape errors.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DTypeError, ShapeError, gradcheck, manualSeed, randn, tensor } from "../../../src/index.js";
+import { AutogradError, DTypeError, ShapeError, gradcheck, manualSeed, randn, tensor } from "../../../src/index.js";
 import { layerNorm } from "../../../src/nn/functional/index.js";
 
 const close = (got: ArrayLike<number>, want: readonly number[], tol = 1e-12): void => {
@@ -53,6 +53,21 @@ describe("layerNorm gradcheck (float64)", () => {
     manualSeed(3);
     const x = randn([3, 4], f64);
     assert.ok(gradcheck((c, d) => layerNorm(x, [4], c, d), [randn([4], g64), randn([4], g64)]));
+  });
+});
+
+describe("layerNorm saved tensors", () => {
+  it("an in-place write to the bias before backward is fine (not read); to the weight it throws", () => {
+    const x = randn([2, 3], g64);
+    const w = randn([3], g64);
+    const b = randn([3], g64);
+    const y = layerNorm(x, [3], w, b);
+    b.markModified();
+    y.sum().backward();
+    assert.ok(b.grad!.data.every((v) => v === 2));
+    const z = layerNorm(x, [3], w, b);
+    w.markModified();
+    assert.throws(() => z.sum().backward(), AutogradError);
   });
 });
 
