@@ -8,11 +8,12 @@ import { record } from "../autograd/index.js";
 import { fmt, normalizeDim, normalizeDims } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ShapeError, ValueError } from "../util/errors.js";
-import { binaryForward, div, eq, mul } from "./binary.js";
-import { castTensor, empty, requireTensor, toTensor } from "./operand.js";
+import { binaryForward, div, eq } from "./binary.js";
+import { empty, requireTensor, toTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape } from "./reduce.js";
 import { splitAround } from "./shape/strides.js";
 import { unaryRaw } from "./unary.js";
+import { where } from "./where.js";
 
 type Extreme = "max" | "min";
 
@@ -36,10 +37,10 @@ function extremeOver(name: string, op: Extreme, x: Tensor, dims: Dims | undefine
   const kept = reduceRaw(op, x, ds);
   const out = new Tensor(kept.data, reducedShape(x.shape, ds, keepDim));
   return record(name, [x], out, (g) => {
-    const mask = castTensor(eq(x, kept), g.dtype);
+    const mask = eq(x, kept); // int32
     const count = reduceRaw("sum", mask, ds);
-    return [mul(mask, div(new Tensor(g.data, kept.shape), count))];
-  });
+    return [where(mask, div(new Tensor(g.data, kept.shape), count), 0)];
+  }, { saves: [x, out] });
 }
 
 /** Reduce one dim; backward sends the gradient to the first arg-extreme of each slice. */

@@ -16,6 +16,7 @@ import { where } from "../../ops/where.js";
 import { fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
+import { applyReduction } from "./reduction.js";
 
 export interface CrossEntropyOptions {
   /** Index targets equal to this contribute no loss and no gradient (default -100). */
@@ -50,22 +51,20 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   checkIndexTargets(op, logits, targets, lay, ignoreIndex);
   if (!weight) return crossEntropyFused(logits, targets, lay, ignoreIndex, ls, reduction);
 
-  // Weighted: (1 - s) * weighted NLL + (s / C) * smoothing term, both normalised by the
-  // summed weights of the non-ignored targets under "mean" (PyTorch's formula).
+  // Weighted: per target (1 - s) * weighted NLL + (s / C) * smoothing term; "mean" divides the
+  // total by the summed weights of the non-ignored targets (PyTorch's formula).
   const logp = logSoftmax(logits, lay.classDim);
-  const nll = nllLoss(logp, targets, { ignoreIndex, reduction, weight });
-  if (ls === 0) return nll;
+  if (ls === 0) return nllLoss(logp, targets, { ignoreIndex, reduction, weight });
+  const nll = nllLoss(logp, targets, { ignoreIndex, reduction: "none", weight });
   const ignored = new Tensor(Int32Array.from(targets.data, (v) => (v === ignoreIndex ? 1 : 0)), targets.shape);
-  let smooth = where(ignored, 0, neg(sum(mul(logp, classBroadcast(weight, logits, lay)), lay.classDim)));
-  if (reduction !== "none") {
-    smooth = sum(smooth);
-    if (reduction === "mean") {
-      let wsum = 0;
-      for (const v of targets.data) if (v !== ignoreIndex) wsum += weight.data[v]!;
-      smooth = div(smooth, wsum);
-    }
-  }
-  return add(mul(nll, 1 - ls), mul(smooth, ls / lay.C));
+  const smooth = where(ignored, 0, neg(sum(mul(logp, classBroadcast(weight, logits, lay)), lay.classDim)));
+  const loss = add(mul(nll, 1 - ls), mul(smooth, ls / lay.C));
+  if (reduction === "none") return loss;
+  const total = sum(loss);
+  if (reduction === "sum") return total;
+  let wsum = 0;
+  for (const v of targets.data) if (v !== ignoreIndex) wsum += weight.data[v]!;
+  return div(total, wsum);
 }
 
 /** Soft targets: -sum_c w_c * target_c * logp_c per row; "mean" divides by the number of rows. */
@@ -86,8 +85,5 @@ function probabilityTargets(
   const t = ls > 0 ? add(mul(targets, 1 - ls), ls / lay.C) : targets;
   let prod = mul(logp, t);
   if (weight) prod = mul(prod, classBroadcast(weight, logits, lay));
-  const loss = neg(sum(prod, lay.classDim));
-  if (reduction === "none") return loss;
-  const total = sum(loss);
-  return reduction === "mean" ? div(total, lay.rows) : total;
+  return applyReduction(neg(sum(prod, lay.classDim)), reduction); // one loss per row: "mean" divides by the rows
 }

@@ -13,44 +13,32 @@ import { splitAround } from "../shape/strides.js";
 import { checkIndexRange, requireIndex } from "./validate.js";
 
 /**
- * out (outer, k, inner) from x (outer, size, inner) by idx (k). Few outer rows: one embedding
- * call per row; many: one strided copy per index, so the call count stays min(outer, k).
+ * Move slices between `full` (outer, size, inner) and `picked` (outer, k, inner), picked[:, j] being
+ * full[:, idx[j]]: gather full -> picked (forward), or with `scatter` add picked into full
+ * (backward; repeated indices add up). Few outer rows: one embedding kernel call per row; many:
+ * one strided copy per index, so the call count stays min(outer, k).
  */
-function selectRaw(x: TypedArray, outer: number, size: number, inner: number, idx: Int32Array, out: TypedArray): void {
+function moveSlices(
+  full: TypedArray, picked: TypedArray, outer: number, size: number, inner: number, idx: Int32Array, scatter: boolean,
+): void {
   const be = getBackend();
   const k = idx.length;
   if (outer <= k) {
     for (let o = 0; o < outer; o++) {
-      be.embedding(x.subarray(o * size * inner, (o + 1) * size * inner), idx, inner,
-        out.subarray(o * k * inner, (o + 1) * k * inner));
+      const f = full.subarray(o * size * inner, (o + 1) * size * inner);
+      const p = picked.subarray(o * k * inner, (o + 1) * k * inner);
+      if (scatter) be.embeddingBackward(p as FloatArray, idx, inner, f as FloatArray);
+      else be.embedding(f, idx, inner, p);
     }
     return;
   }
   const shape = [outer, inner];
   for (let j = 0; j < k; j++) {
-    be.stridedCopy(x, out, {
-      shape, srcOffset: idx[j]! * inner, srcStrides: [size * inner, 1],
-      dstOffset: j * inner, dstStrides: [k * inner, 1], accumulate: false,
-    });
-  }
-}
-
-/** gx (outer, size, inner) += g (outer, k, inner) scattered by idx; repeated indices add up. */
-function selectBackwardRaw(g: FloatArray, outer: number, size: number, inner: number, idx: Int32Array, gx: FloatArray): void {
-  const be = getBackend();
-  const k = idx.length;
-  if (outer <= k) {
-    for (let o = 0; o < outer; o++) {
-      be.embeddingBackward(g.subarray(o * k * inner, (o + 1) * k * inner), idx, inner,
-        gx.subarray(o * size * inner, (o + 1) * size * inner));
-    }
-    return;
-  }
-  const shape = [outer, inner];
-  for (let j = 0; j < k; j++) {
-    be.stridedCopy(g, gx, {
-      shape, srcOffset: j * inner, srcStrides: [k * inner, 1],
-      dstOffset: idx[j]! * inner, dstStrides: [size * inner, 1], accumulate: true,
+    const f = { offset: idx[j]! * inner, strides: [size * inner, 1] }; // full[:, idx[j]]
+    const p = { offset: j * inner, strides: [k * inner, 1] }; // picked[:, j]
+    const [from, to] = scatter ? [p, f] : [f, p];
+    be.stridedCopy(scatter ? picked : full, scatter ? full : picked, {
+      shape, srcOffset: from.offset, srcStrides: from.strides, dstOffset: to.offset, dstStrides: to.strides, accumulate: scatter,
     });
   }
 }
@@ -66,10 +54,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexRange("indexSelect", idx, dim, size, x.shape);
   const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [idx.length]) : x.shape.map((s, i) => (i === d ? idx.length : s));
   const out = empty(shape, x.dtype);
-  selectRaw(x.data, outer, size, inner, idx, out.data);
+  moveSlices(x.data, out.data, outer, size, inner, idx, false);
   return record("indexSelect", [x], out, (g) => {
     const gx = empty(x.shape, g.dtype);
-    selectBackwardRaw(g.data as FloatArray, outer, size, inner, idx, gx.data as FloatArray);
+    moveSlices(gx.data, g.data, outer, size, inner, idx, true);
     return [gx];
   }, { saves: [index] });
 }
