@@ -57,7 +57,8 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
 function hyper(opts: AdamOptions | undefined, weightDecay: number): AdamHyper {
   return {
     lr: opts?.lr ?? 1e-3,
-    betas: opts?.betas ? [opts.betas[0], opts.betas[1]] : [0.9, 0.999],
+    // A copy (the defaults are frozen and shared by groups), kept whole so validateHyper sees a bad one.
+    betas: Array.isArray(opts?.betas) ? ([...opts.betas] as unknown as [number, number]) : (opts?.betas ?? [0.9, 0.999]),
     eps: opts?.eps ?? 1e-8,
     weightDecay: opts?.weightDecay ?? weightDecay,
     amsgrad: opts?.amsgrad ?? false,

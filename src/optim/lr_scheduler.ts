@@ -27,24 +27,25 @@ export class LRScheduler {
       if (schedule.length !== groups.length) {
         throw new ValueError(`LRScheduler: got ${schedule.length} schedules for ${groups.length} param groups`);
       }
+      const bad = schedule.findIndex((f) => typeof f !== "function");
+      if (bad >= 0) throw new ValueError(`LRScheduler: schedule ${bad} is ${typeof schedule[bad]}, expected a function (step) => lr`);
       this.schedules = [...schedule];
     } else if (typeof schedule === "function") {
       this.schedules = groups.map(() => schedule as Schedule);
     } else {
-      throw new ValueError("LRScheduler: schedule must be a function (step) => lr or an array of them");
+      throw new ValueError(`LRScheduler: schedule must be a function (step) => lr or an array of them, got ${typeof schedule}`);
     }
-    this.apply();
+    this.moveTo(0);
   }
 
   /** Advance one step and write the new lr into every group. */
   step(): void {
-    this.lastStep += 1;
-    this.apply();
+    this.moveTo(this.lastStep + 1);
   }
 
   /** The lr of every group as last written (PyTorch's get_last_lr()). */
   get lastLr(): number[] {
-    return (this.optimizer.paramGroups).map((g) => g.lr);
+    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   stateDict(): LRSchedulerState {
@@ -56,22 +57,28 @@ export class LRScheduler {
     if (!s || !Number.isInteger(s.lastStep) || s.lastStep < 0) {
       throw new ValueError(`LRScheduler.loadStateDict: lastStep must be a non-negative integer, got ${String(s?.lastStep)}`);
     }
-    this.lastStep = s.lastStep;
-    this.apply();
+    this.moveTo(s.lastStep);
   }
 
-  private apply(): void {
+  /**
+   * Make `step` current: compute (and validate) every group's lr first, then write them and the
+   * step counter, so a schedule that throws or returns a bad lr leaves the scheduler and optimizer as they were.
+   */
+  private moveTo(step: number): void {
     const groups = this.optimizer.paramGroups;
-    // Compute (and validate) every lr before writing any.
+    if (groups.length !== this.schedules.length) {
+      throw new ValueError(`LRScheduler: the optimizer has ${groups.length} param groups but the scheduler was built for ${this.schedules.length} (add param groups before creating the scheduler)`);
+    }
     const lrs = this.schedules.map((f, i) => {
-      const lr = f(this.lastStep);
+      const lr = f(step);
       if (typeof lr !== "number" || !Number.isFinite(lr) || lr < 0) {
-        throw new ValueError(`LRScheduler: schedule for group ${i} returned ${String(lr)} at step ${this.lastStep}; expected a finite lr >= 0`);
+        throw new ValueError(`LRScheduler: schedule for group ${i} returned ${String(lr)} at step ${step}; expected a finite lr >= 0`);
       }
       return lr;
     });
     lrs.forEach((lr, i) => {
       groups[i]!.lr = lr;
     });
+    this.lastStep = step;
   }
 }

@@ -5,7 +5,7 @@ import type { FloatArray } from "../backend/backend.js";
 import { enableGrad } from "../autograd/grad_mode.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { isFloat } from "../util/dtype.js";
+import { allocate, isFloat } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 
 /** Hyperparameters are plain numbers/booleans/number pairs so groups can be serialized. */
@@ -56,6 +56,11 @@ function cloneTensor(t: Tensor): Tensor {
   return new Tensor(t.data.slice(), t.shape);
 }
 
+/** A zero-filled tensor with `p`'s shape and dtype (a fresh state buffer). */
+function zerosLike(p: Tensor): Tensor {
+  return new Tensor(allocate(p.dtype, p.numel), p.shape);
+}
+
 export abstract class Optimizer<H extends Hyper = Hyper> {
   readonly paramGroups: ParamGroup<H>[] = [];
   readonly defaults: Readonly<H>;
@@ -63,6 +68,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected readonly state = new Map<Tensor, ParamState>();
 
   constructor(readonly name: string, params: ParamsInput<H>, defaults: H) {
+    if (params instanceof Tensor || typeof (params as Iterable<Tensor> | null)?.[Symbol.iterator] !== "function") {
+      throw new OptimizerError(`${name}: params must be an iterable of tensors or a list of param groups, got ${params instanceof Tensor ? "a single Tensor (wrap it: [t])" : String(params)}`);
+    }
     this.validateHyper(defaults);
     this.defaults = Object.freeze({ ...defaults });
     const specs: ParamGroupSpec<H>[] = isGroupList(params)
@@ -79,20 +87,22 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     if (!spec || !Array.isArray(spec.params)) {
       throw new OptimizerError(`${this.name}: a param group needs a "params" array of tensors`);
     }
+    const gi = this.paramGroups.length;
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     const params: Tensor[] = [];
     spec.params.forEach((p, i) => {
-      if (!(p instanceof Tensor)) throw new OptimizerError(`${this.name}: parameter ${i} of a group is not a Tensor`);
-      if (!isFloat(p.dtype)) throw new DTypeError(`${this.name}: can only optimize floating-point tensors, parameter ${i} has dtype ${p.dtype}`);
-      if (!p.isLeaf) throw new OptimizerError(`${this.name}: can't optimize a non-leaf tensor (parameter ${i}, shape ${fmt(p.shape)})`);
-      if (seen.has(p)) throw new OptimizerError(`${this.name}: parameter ${i} (shape ${fmt(p.shape)}) appears in more than one group or twice`);
+      const which = `group ${gi} parameter ${i}`;
+      if (!(p instanceof Tensor)) throw new OptimizerError(`${this.name}: ${which} is not a Tensor (got ${p === null ? "null" : typeof p})`);
+      if (!isFloat(p.dtype)) throw new DTypeError(`${this.name}: can only optimize floating-point tensors, ${which} has dtype ${p.dtype}`);
+      if (!p.isLeaf) throw new OptimizerError(`${this.name}: can't optimize a non-leaf tensor (${which}, shape ${fmt(p.shape)})`);
+      if (seen.has(p)) throw new OptimizerError(`${this.name}: ${which} (shape ${fmt(p.shape)}) appears in more than one group or twice`);
       seen.add(p);
       params.push(p);
     });
     const group = { ...this.defaults } as Record<string, unknown>;
     for (const [k, v] of Object.entries(spec)) {
       if (k === "params") continue;
-      if (!(k in this.defaults)) throw new OptimizerError(`${this.name}: unknown hyperparameter "${k}" in a param group`);
+      if (!(k in this.defaults)) throw new OptimizerError(`${this.name}: unknown hyperparameter "${k}" in param group ${gi}`);
       group[k] = v;
     }
     this.validateHyper(group as H);
@@ -148,7 +158,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected buffer(param: Tensor, state: ParamState, name: string): FloatArray {
     let b = state.buffers[name];
     if (!b) {
-      b = new Tensor(param.data.slice().fill(0), param.shape);
+      b = zerosLike(param);
       state.buffers[name] = b;
     }
     return b.data as FloatArray;
@@ -209,6 +219,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         throw new OptimizerError(`${where}: group ${gi} has ${saved.params?.length} saved params but ${group.params.length} here`);
       }
       saved.params.forEach((id, pi) => {
+        if (!Number.isInteger(id) || byIndex.has(id)) {
+          throw new OptimizerError(`${where}: group ${gi} param id ${String(id)} is not an integer or is used twice`);
+        }
         byIndex.set(id, group.params[pi]!);
         groupOf.set(id, gi);
       });
@@ -232,10 +245,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       }
       const buffers: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(st.buffers)) {
-        if (!(t instanceof Tensor) || !shapesEqual(t.shape, p.shape)) {
-          throw new ShapeError(`${where}: buffer "${name}" of parameter ${key} has shape ${t instanceof Tensor ? fmt(t.shape) : "?"}, expected ${fmt(p.shape)}`);
+        if (!(t instanceof Tensor)) throw new OptimizerError(`${where}: buffer "${name}" of parameter ${key} is not a Tensor`);
+        if (!shapesEqual(t.shape, p.shape)) {
+          throw new ShapeError(`${where}: buffer "${name}" of parameter ${key} has shape ${fmt(t.shape)}, expected ${fmt(p.shape)}`);
         }
-        const copy = new Tensor(p.data.slice(), p.shape);
+        const copy = zerosLike(p); // the parameter's dtype; the saved values are converted
         copy.data.set(t.data);
         buffers[name] = copy;
       }

@@ -20,10 +20,10 @@ export class SGD extends Optimizer<SGDHyper> {
   constructor(params: ParamsInput<SGDHyper>, opts: SGDOptions) {
     super("SGD", params, {
       lr: opts?.lr,
-      momentum: opts.momentum ?? 0,
-      dampening: opts.dampening ?? 0,
-      nesterov: opts.nesterov ?? false,
-      weightDecay: opts.weightDecay ?? 0,
+      momentum: opts?.momentum ?? 0,
+      dampening: opts?.dampening ?? 0,
+      nesterov: opts?.nesterov ?? false,
+      weightDecay: opts?.weightDecay ?? 0,
     });
   }
 

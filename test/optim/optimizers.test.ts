@@ -73,7 +73,12 @@ describe("hyperparameter validation", () => {
     ["RMSprop negative alpha", () => new optim.RMSprop(p(), { alpha: -0.5 }), /RMSprop: invalid alpha -0.5/],
     ["empty params", () => new optim.SGD([], { lr: 0.1 }), /SGD: got an empty parameter list/],
     ["duplicate param", () => { const x = zeros([2], f64); return new optim.SGD([x, x], { lr: 0.1 }); }, /more than one group or twice/],
-    ["unknown group key", () => new optim.SGD([{ params: p(), lr: 0.1, lrr: 1 } as never], { lr: 0.1 }), /unknown hyperparameter "lrr"/],
+    ["unknown group key", () => new optim.SGD([{ params: p(), lr: 0.1, lrr: 1 } as never], { lr: 0.1 }), /unknown hyperparameter "lrr" in param group 0/],
+    ["a non-tensor in group 1", () => new optim.SGD([{ params: p() }, { params: [p()[0]!, 3 as never] }], { lr: 0.1 }), /SGD: group 1 parameter 1 is not a Tensor \(got number\)/],
+    ["a single tensor as params", () => new optim.SGD(zeros([2], f64) as never, { lr: 0.1 }), /SGD: params must be an iterable .* single Tensor/],
+    ["no options at all", () => new optim.SGD(p(), undefined as never), /SGD: invalid lr undefined/],
+    ["three betas", () => new optim.Adam(p(), { betas: [0.9, 0.99, 0.5] as never }), /Adam: invalid betas \[0.9,0.99,0.5\]; expected a pair/],
+    ["betas not an array", () => new optim.Adam(p(), { betas: 0.9 as never }), /Adam: invalid betas 0.9/],
   ];
   for (const [name, fn, re] of bad) {
     it(`rejects ${name}`, () => assert.throws(fn, (e: unknown) => e instanceof optim.OptimizerError && e instanceof ValueError && re.test(e.message)));
@@ -198,6 +203,23 @@ describe("optimizer stateDict", () => {
     });
   }
 
+  it("rejects a saved group whose param ids repeat", () => {
+    const a = tensor([1], f64), b = tensor([2], f64);
+    const opt = new optim.SGD([a, b], { lr: 0.1, momentum: 0.9 });
+    const sd = opt.stateDict();
+    sd.paramGroups[0]!.params = [0, 0];
+    assert.throws(() => opt.loadStateDict(sd), /group 0 param id 0 is not an integer or is used twice/);
+  });
+
+  it("restored buffers take the parameter's dtype", () => {
+    const a = tensor([1, 2], { dtype: "float32", requiresGrad: true });
+    const opt = new optim.SGD([a], { lr: 0.1, momentum: 0.9 });
+    opt.loadStateDict({ state: { 0: { step: 1, buffers: { momentumBuffer: tensor([0.5, -1], { dtype: "float64" }) } } }, paramGroups: opt.stateDict().paramGroups });
+    const buf = opt.getState(a)!.buffers["momentumBuffer"]!;
+    assert.equal(buf.dtype, "float32");
+    assert.deepEqual([...buf.data], [0.5, -1]);
+  });
+
   it("saves group hyperparameters with params as indices and restores them", () => {
     const a = tensor([1], f64), b = tensor([2], f64);
     const opt = new optim.AdamW([{ params: [a] }, { params: [b], lr: 0.3 }], { lr: 0.1 });
@@ -224,6 +246,11 @@ describe("optimizer stateDict", () => {
     assert.throws(() => opt.loadStateDict(bad3), /refers to parameter 5/);
     const bad4 = { ...good, paramGroups: [...good.paramGroups, ...good.paramGroups] };
     assert.throws(() => opt.loadStateDict(bad4), /2 param groups, this optimizer has 1/);
+    const bad5 = { ...good, state: { 0: { step: 3, buffers: { expAvg: [0, 0], expAvgSq: zeros([2], f64) } } } } as unknown as optim.OptimizerStateDict;
+    assert.throws(() => opt.loadStateDict(bad5), (e: unknown) => e instanceof optim.OptimizerError && /buffer "expAvg" of parameter 0 is not a Tensor/.test(e.message));
+    const bad6 = { ...good, state: { 0: { step: 3, buffers: { expAvg: zeros([2], f64) } } } };
+    assert.throws(() => opt.loadStateDict(bad6), /state of parameter 0 lacks buffer\(s\) expAvgSq/);
+    assert.equal(opt.paramGroups[0]!.lr, 0.1);
     assert.equal(JSON.stringify([...opt.getState(a)!.buffers["expAvg"]!.data]), stateBefore);
   });
 });

@@ -103,5 +103,31 @@ describe("LRScheduler", () => {
     assert.throws(() => new optim.LRScheduler(opt, [S.constant(0.1)]), /1 schedules for 2 param groups/);
     assert.throws(() => new optim.LRScheduler(opt, () => NaN), /returned NaN at step 0/);
     assert.deepEqual(s.lastLr, [0.1, 0.2]);
+    assert.throws(() => new optim.LRScheduler(opt, [S.constant(0.1), 0.2 as never]), /schedule 1 is number, expected a function/);
+  });
+  it("a step or loadStateDict whose schedule throws changes neither the step nor any lr", () => {
+    const a = tensor([1], { dtype: "float64", requiresGrad: true });
+    const b = tensor([1], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.SGD([{ params: [a] }, { params: [b] }], { lr: 1 });
+    // Group 1's schedule ends at step 3 (oneCycle throws past totalSteps); group 0's would still succeed.
+    const s = new optim.LRScheduler(opt, [S.constant(0.5), S.oneCycle({ maxLr: 0.1, totalSteps: 3 })]);
+    for (let t = 0; t < 3; t++) s.step();
+    const lrs = s.lastLr;
+    assert.throws(() => s.step(), /past totalSteps 3/);
+    assert.equal(s.lastStep, 3);
+    assert.deepEqual(s.lastLr, lrs);
+    assert.throws(() => s.loadStateDict({ lastStep: 10 }), /past totalSteps 3/);
+    assert.equal(s.lastStep, 3);
+    assert.deepEqual(s.lastLr, lrs);
+    s.loadStateDict({ lastStep: 1 });
+    assert.equal(s.lastStep, 1);
+  });
+  it("a param group added after the scheduler was built is an error, not silently unscheduled", () => {
+    const a = tensor([1], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.SGD([a], { lr: 1 });
+    const s = new optim.LRScheduler(opt, S.constant(0.1));
+    opt.addParamGroup({ params: [tensor([1], { dtype: "float64", requiresGrad: true })] });
+    assert.throws(() => s.step(), /optimizer has 2 param groups but the scheduler was built for 1/);
+    assert.equal(s.lastStep, 0);
   });
 });

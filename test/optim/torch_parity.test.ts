@@ -56,7 +56,13 @@ describe("optimizers match PyTorch 1.13 trajectories (float64, 1e-10)", () => {
       const b = tensor(fx.b0, { dtype: "float64", requiresGrad: true });
       const opt = makeOptimizer(c, W, b);
       assert.equal(c.trajectory.length, fx.steps);
+      if (c.clip) {
+        assert.equal(c.norms?.length, fx.steps, "one total norm per step");
+        // The case must exercise clipping, not only the norm.
+        assert.ok(c.norms!.some((n) => n > c.clip!.maxNorm), `${c.name}: no step is clipped`);
+      }
       c.trajectory.forEach((expected, step) => {
+        assert.equal(expected.length, W.numel + b.numel, `${c.name} step ${step}: every parameter value`);
         opt.zeroGrad();
         const loss = X.matmul(W).add(b).sub(Y).pow(2).mean().add(W.tanh().pow(2).sum().mul(fx.tanhPenalty));
         loss.backward();
@@ -82,8 +88,10 @@ describe("optimizers match PyTorch 1.13 trajectories (float64, 1e-10)", () => {
 });
 
 describe("oneCycle matches OneCycleLR", () => {
+  it("the fixture has curves", () => assert.ok(fx.oneCycle.length >= 2));
   for (const oc of fx.oneCycle) {
     it(`${JSON.stringify(oc.options)}`, () => {
+      assert.equal(oc.lrs.length, oc.options.totalSteps, "one lr per step");
       const f = optim.schedules.oneCycle(oc.options);
       oc.lrs.forEach((lr, t) => close(f(t), lr, `step ${t}`));
     });
