@@ -124,5 +124,5 @@ export function logsumexp(x: Tensor, dim: Dims, keepDim = false): Tensor {
   return record("logsumexp", [x], out, (g) => {
     const p = unaryRaw("exp", binaryForward("sub", xf, res)[2]); // softmax over the reduced dims
     return [binaryForward("mul", p, new Tensor(g.data, res.shape))[2]];
-  });
+  }, { saves: [xf, out] }); // res is the output's storage
 }

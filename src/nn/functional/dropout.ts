@@ -1,7 +1,8 @@
 // Inverted dropout: keep each element with probability 1 - p and scale kept ones by 1 / (1 - p),
 // so the expected value is unchanged; the mask comes from a seedable Generator.
 
-import { mul } from "../../ops/binary.js";
+import { record } from "../../autograd/index.js";
+import { binaryForward, mul } from "../../ops/binary.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
@@ -25,7 +26,9 @@ export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOption
   // Keep when a uniform 32-bit draw falls below (1 - p) * 2^32: one draw per element.
   const threshold = (1 - p) * 4294967296;
   const scale = 1 / (1 - p);
-  const mask = allocate(x.dtype, x.numel);
-  for (let i = 0; i < mask.length; i++) mask[i] = gen.nextUint32() < threshold ? scale : 0;
-  return mul(x, new Tensor(mask, x.shape));
+  const data = allocate(x.dtype, x.numel);
+  for (let i = 0; i < data.length; i++) data[i] = gen.nextUint32() < threshold ? scale : 0;
+  const mask = new Tensor(data, x.shape);
+  // Its own node so the backward keeps only the mask, not x (a plain mul would save both).
+  return record("dropout", [x], binaryForward("mul", x, mask)[2], (g) => [mul(g, mask)], { saves: [] });
 }
