@@ -38,6 +38,7 @@ function checkRegression(op: string, input: Tensor, target: Tensor): void {
 
 function checkWeight(op: string, input: Tensor, weight: Tensor | null | undefined): void {
   if (!weight) return;
+  requireTensor(op, input);
   requireTensor(op, weight, "weight");
   requireFloat(op, weight, "weight");
   if (!canBroadcastTo(weight.shape, input.shape)) {

@@ -1,5 +1,5 @@
 // permute / transpose: reorder dimensions. Storage is always contiguous, so this copies with the
-// backend's stridedCopy; the backward is the inverse permutation of the gradient.
+// backend's stridedCopy (unless only size-1 dims move); the backward is the inverse permutation.
 
 import { getBackend } from "../../backend/index.js";
 import { record } from "../../autograd/index.js";

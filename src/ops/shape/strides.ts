@@ -42,17 +42,15 @@ export function windowShape(shape: readonly number[], w: Window): number[] {
 /**
  * Copy the window out of a contiguous buffer of `shape` into a contiguous `dst` (forward of
  * narrow/slice/split and backward of cat), or with `reverse` write a contiguous window back
- * into `dst` of `shape` (backward of narrow/slice, forward of cat), adding when `accumulate`.
+ * into `dst` of `shape` (backward of narrow/slice, forward of cat).
  */
-export function copyWindow(
-  src: TypedArray, dst: TypedArray, shape: readonly number[], w: Window, reverse = false, accumulate = false,
-): void {
+export function copyWindow(src: TypedArray, dst: TypedArray, shape: readonly number[], w: Window, reverse = false): void {
   const full = contiguousStrides(shape);
   const win = windowShape(shape, w);
   const strided = full.map((s, i) => (i === w.dim ? s * w.step : s));
   const offset = w.start * full[w.dim]!;
   const packed = contiguousStrides(win);
   getBackend().stridedCopy(src, dst, reverse
-    ? { shape: win, srcOffset: 0, srcStrides: packed, dstOffset: offset, dstStrides: strided, accumulate }
-    : { shape: win, srcOffset: offset, srcStrides: strided, dstOffset: 0, dstStrides: packed, accumulate });
+    ? { shape: win, srcOffset: 0, srcStrides: packed, dstOffset: offset, dstStrides: strided, accumulate: false }
+    : { shape: win, srcOffset: offset, srcStrides: strided, dstOffset: 0, dstStrides: packed, accumulate: false });
 }
