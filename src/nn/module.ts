@@ -214,19 +214,21 @@ export abstract class Module {
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !given.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
-    const mismatched: string[] = [];
+    const mismatchedKeys: string[] = [];
+    const mismatches: string[] = [];
     for (const [k, t] of given) {
       const mine = own[k];
       if (!mine) continue;
-      if (!(t instanceof Tensor)) mismatched.push(`${k} (not a Tensor)`);
-      else if (!shapesEqual(t.shape, mine.shape)) mismatched.push(`${k} (checkpoint ${fmt(t.shape)}, model ${fmt(mine.shape)})`);
+      if (t instanceof Tensor && shapesEqual(t.shape, mine.shape)) continue;
+      mismatchedKeys.push(k);
+      mismatches.push(t instanceof Tensor ? `${k} (checkpoint ${fmt(t.shape)}, model ${fmt(mine.shape)})` : `${k} (not a Tensor)`);
     }
-    if (mismatched.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
+    if (mismatchedKeys.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
       const parts: string[] = [];
       if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(", ")}`);
       if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
-      if (mismatched.length) parts.push(`shape mismatches: ${mismatched.join(", ")}`);
-      throw new StateDictError(`loadStateDict: ${parts.join("; ")} (nothing was loaded)`, missingKeys, unexpectedKeys, mismatched);
+      if (mismatches.length) parts.push(`shape mismatches: ${mismatches.join(", ")}`);
+      throw new StateDictError(`loadStateDict: ${parts.join("; ")} (nothing was loaded)`, missingKeys, unexpectedKeys, mismatchedKeys);
     }
     for (const [k, t] of given) {
       const mine = own[k];

@@ -127,6 +127,7 @@ describe("containers and MLP", () => {
     assert.deepEqual(m.forward(zeros([4, 3])).shape, [4, 2]);
     assert.equal(new nn.MLP([2, 2], { activation: () => new nn.Tanh() }).length, 1);
     assert.throws(() => new nn.MLP([2]), /at least \[in, out\]/);
+    assert.throws(() => new nn.MLP([2, 4, 2], { dropout: -0.1 }), /MLP: dropout must be between 0 and 1, got -0.1/);
     assert.match(m.toString(), /^MLP\(\n {2}\(0\): Linear\(inFeatures=3, outFeatures=8, bias=true\)\n {2}\(1\): GELU/);
   });
 });
@@ -150,6 +151,9 @@ describe("losses as modules", () => {
     assert.ok(Math.abs(bce - Math.log(2)) < 1e-15);
     const w = tensor([1, 2, 3], { dtype: "float64" });
     assert.deepEqual(Object.keys(new nn.CrossEntropyLoss({ weight: w }).stateDict()), ["weight"]);
+    assert.deepEqual(Object.keys(new nn.BCEWithLogitsLoss({ weight: w, posWeight: w.mul(2) }).stateDict()), ["weight", "posWeight"]);
+    assert.deepEqual(Object.keys(new nn.NLLLoss({ weight: null }).stateDict()), []);
+    assert.deepEqual(new nn.MSELoss().opts, {});
   });
 });
 

@@ -156,6 +156,7 @@ describe("stateDict / loadStateDict", () => {
       assert.ok(e instanceof nn.StateDictError);
       assert.deepEqual(e.missingKeys, ["2.bias"]);
       assert.deepEqual(e.unexpectedKeys, ["extra.weight"]);
+      assert.deepEqual(e.mismatchedKeys, ["0.bias"]);
       assert.match(e.message, /missing keys: 2.bias; unexpected keys: extra.weight; shape mismatches: 0.bias \(checkpoint \[4\], model \[3\]\)/);
       return true;
     });

@@ -32,8 +32,18 @@ function allClose(actual: ArrayLike<number>, expected: NestedArray | number[], w
 }
 
 describe("BatchNorm1d matches PyTorch", () => {
+  it("the fixture covers both input ranks, cumulative momentum, no affine and no running stats", () => {
+    assert.deepEqual(fx.batchNorm1d.map((c) => c.name), ["nc", "ncl", "cumulative_no_affine", "no_running_stats"]);
+  });
   for (const c of fx.batchNorm1d) {
     it(c.name, () => {
+      assert.ok(c.steps.length > 0);
+      // The optional checks below run exactly when the module has affine parameters / running stats.
+      const affine = c.options.affine !== false, tracked = c.options.trackRunningStats !== false;
+      for (const s of c.steps) {
+        assert.equal(s.gWeight !== null && s.gBias !== null, affine);
+        assert.equal(s.runningMean !== null && s.runningVar !== null, tracked);
+      }
       const bn = new nn.BatchNorm1d(c.numFeatures, { ...c.options, dtype: "float64" });
       if (c.weight) bn.weight!.data.set(c.weight);
       if (c.bias) bn.bias!.data.set(c.bias);

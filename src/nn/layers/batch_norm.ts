@@ -1,7 +1,6 @@
 // BatchNorm1d over (N, C) or (N, C, L) inputs. Training: normalize with the batch mean and biased
 // variance, and update running stats with the unbiased variance (PyTorch). Eval: running stats.
 
-import { noGrad } from "../../autograd/grad_mode.js";
 import { fmt } from "../../shape/shape.js";
 import { ones, zeros } from "../../tensor/create.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -83,19 +82,19 @@ export class BatchNorm1d extends Module {
 
   /** running <- (1 - f) running + f batch, f = momentum (or 1/numBatchesTracked when null). */
   private updateRunningStats(mean: Tensor, varBiased: Tensor, n: number): void {
-    noGrad(() => {
-      const nbt = this.numBatchesTracked!;
-      nbt.data[0] = nbt.data[0]! + 1;
-      const f = this.momentum ?? 1 / nbt.data[0]!;
-      const rm = this.runningMean!.data, rv = this.runningVar!.data;
-      const unbias = n / (n - 1);
-      for (let c = 0; c < this.numFeatures; c++) {
-        rm[c] = (1 - f) * rm[c]! + f * mean.data[c]!;
-        rv[c] = (1 - f) * rv[c]! + f * varBiased.data[c]! * unbias;
-      }
-      this.runningMean!.markModified();
-      this.runningVar!.markModified();
-    });
+    // Plain writes to the buffers' storage: nothing here records a graph.
+    const nbt = this.numBatchesTracked!;
+    nbt.data[0] = nbt.data[0]! + 1;
+    const f = this.momentum ?? 1 / nbt.data[0]!;
+    const rm = this.runningMean!.data, rv = this.runningVar!.data;
+    const unbias = n / (n - 1);
+    for (let c = 0; c < this.numFeatures; c++) {
+      rm[c] = (1 - f) * rm[c]! + f * mean.data[c]!;
+      rv[c] = (1 - f) * rv[c]! + f * varBiased.data[c]! * unbias;
+    }
+    nbt.markModified();
+    this.runningMean!.markModified();
+    this.runningVar!.markModified();
   }
 
   protected override extraRepr(): string {

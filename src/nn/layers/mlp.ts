@@ -33,6 +33,7 @@ export class MLP extends Sequential {
     super();
     if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError(`MLP: sizes needs at least [in, out], got ${JSON.stringify(sizes)}`);
     const p = opts.dropout ?? 0;
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValueError(`MLP: dropout must be between 0 and 1, got ${String(p)}`);
     for (let i = 0; i + 1 < sizes.length; i++) {
       this.append(new Linear(sizes[i]!, sizes[i + 1]!, { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator }));
       if (i + 2 < sizes.length) {
