@@ -23,3 +23,26 @@ export function sideBySide(left: readonly string[], right: readonly string[], wi
   for (let i = 0; i < n; i++) out.push(`${(left[i] ?? "").padEnd(width)}${" ".repeat(gap)}${right[i] ?? ""}`.trimEnd());
   return out;
 }
+
+export interface ColumnsOptions {
+  /** Per column; "right" pads on the left (numbers). Default "left". */
+  align?: readonly ("left" | "right")[];
+  /** Between columns (default two spaces). */
+  gap?: string;
+  /** Before every line (default none). */
+  indent?: string;
+  /** Put a row of dashes, each as wide as its column, under the first row (the header). */
+  headerRule?: boolean;
+}
+
+/** Rows of cells as aligned text columns, each as wide as its widest cell; lines end without spaces. */
+export function columns(rows: readonly (readonly string[])[], opts: ColumnsOptions = {}): string[] {
+  const n = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...rows.map((r) => (r[i] ?? "").length)));
+  const right = (i: number): boolean => opts.align?.[i] === "right";
+  const line = (cells: readonly string[]): string =>
+    `${opts.indent ?? ""}${cells.map((c, i) => (right(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(opts.gap ?? "  ")}`.trimEnd();
+  const lines = rows.map(line);
+  if (opts.headerRule && lines.length > 0) lines.splice(1, 0, line(widths.map((w) => "-".repeat(w))));
+  return lines;
+}

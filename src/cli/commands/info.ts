@@ -5,6 +5,7 @@ import { arch, cpus, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { backendInfo } from "../../backend/index.js";
+import { columns } from "../format.js";
 
 /**
  * Descent's version from its package.json, found by walking up from this module's file, so it
@@ -71,6 +72,5 @@ export function formatInfo(r: InfoReport): string {
     ["threads", String(r.threads)],
   ];
   for (const [k, v] of Object.entries(r.extra)) rows.push([k, typeof v === "string" ? v : JSON.stringify(v)]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+  return columns(rows).join("\n");
 }

@@ -3,7 +3,7 @@
 
 import { type Tensor, tensor } from "../../index.js";
 import { matrixLines, sci, sideBySide } from "../format.js";
-import { defineDemo, jsonOption } from "./registry.js";
+import { defineDemo, jsonOption, jsonOrText } from "./registry.js";
 
 type Matrix = number[][];
 
@@ -127,8 +127,5 @@ export const backpropDemo = defineDemo<{ json?: boolean }>({
   name: "backprop",
   summary: "manual backpropagation vs autograd on a two-layer ReLU network (gradients side by side)",
   options: [jsonOption],
-  run: (o) => {
-    const r = backpropResult();
-    return o.json ? JSON.stringify(r, null, 2) : formatBackprop(r);
-  },
+  run: (o) => jsonOrText(backpropResult(), o.json, formatBackprop),
 });

@@ -2,7 +2,8 @@
 // recovers each local derivative and their product dz/dx = dz/dy · dy/dx = 12.
 
 import { tensor } from "../../index.js";
-import { defineDemo, jsonOption } from "./registry.js";
+import { columns } from "../format.js";
+import { defineDemo, jsonOption, jsonOrText } from "./registry.js";
 
 export interface ChainRuleResult {
   x: number;
@@ -31,10 +32,7 @@ export function chainRuleResult(x0 = 2): ChainRuleResult {
   return { x: x0, y: y.item(), z: z.item(), dydx, dzdy: y.grad!.item(), dzdx: x.grad!.item(), sanity: 6 * x0 };
 }
 
-const rows = (items: readonly [string, string][]): string[] => {
-  const width = Math.max(...items.map(([k]) => k.length));
-  return items.map(([k, v]) => `  ${k.padEnd(width)}  = ${v}`);
-};
+const rows = (items: readonly [string, string][]): string[] => columns(items.map(([k, v]) => [k, `= ${v}`]), { indent: "  " });
 
 export function formatChainRule(r: ChainRuleResult): string {
   const ok = r.dzdx === r.sanity ? "matches" : "DOES NOT match";
@@ -57,8 +55,5 @@ export const chainRuleDemo = defineDemo<{ json?: boolean }>({
   name: "chain-rule",
   summary: "dz/dx = dz/dy · dy/dx for z = 3(x² + 1) at x = 2, computed by autograd",
   options: [jsonOption],
-  run: (o) => {
-    const r = chainRuleResult();
-    return o.json ? JSON.stringify(r, null, 2) : formatChainRule(r);
-  },
+  run: (o) => jsonOrText(chainRuleResult(), o.json, formatChainRule),
 });

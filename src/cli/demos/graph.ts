@@ -3,7 +3,7 @@
 
 import { describeGraph, formatGraph, type GraphDescription } from "../../autograd/inspect.js";
 import { type Tensor, tensor } from "../../index.js";
-import { defineDemo } from "./registry.js";
+import { defineDemo, jsonOrText } from "./registry.js";
 
 export interface GraphDemoResult {
   graph: GraphDescription;
@@ -57,8 +57,5 @@ export const graphDemo = defineDemo<{ json?: boolean }>({
   name: "graph",
   summary: "the computational graph of L = (a + b)² with forward values and gradients on each node",
   options: [{ flags: "--json", description: "print the graph description (describeGraph) as JSON" }],
-  run: (o) => {
-    const r = graphDemoResult();
-    return o.json ? JSON.stringify(r, null, 2) : formatGraphDemo(r);
-  },
+  run: (o) => jsonOrText(graphDemoResult(), o.json, formatGraphDemo),
 });

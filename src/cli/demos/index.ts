@@ -7,6 +7,7 @@
 //     run: runScheduleDemo,
 //   })
 
+import { columns } from "../format.js";
 import { backpropDemo } from "./backprop.js";
 import { chainRuleDemo } from "./chain_rule.js";
 import { graphDemo } from "./graph.js";
@@ -14,7 +15,7 @@ import { optimizersDemo } from "./optimizers.js";
 import { scheduleDemo } from "./schedule.js";
 import type { Demo } from "./registry.js";
 
-export { type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, numberOption } from "./registry.js";
+export { type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
 
 export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo];
 
@@ -24,9 +25,8 @@ export function findDemo(name: string): Demo | undefined {
 
 /** The listing `descent demo` prints. */
 export function formatDemoList(demos: readonly Demo[] = DEMOS): string {
-  const width = Math.max(...demos.map((d) => d.name.length));
   return [
     "Demos (run one with `descent demo <name>`; `descent demo <name> --help` shows its options):",
-    ...demos.map((d) => `  ${d.name.padEnd(width)}  ${d.summary}`),
+    ...columns(demos.map((d) => [d.name, d.summary]), { indent: "  " }),
   ].join("\n");
 }

@@ -4,7 +4,8 @@
 import { type Tensor, tensor } from "../../index.js";
 import * as optim from "../../optim/index.js";
 import { UsageError } from "../errors.js";
-import { defineDemo, jsonOption, numberOption } from "./registry.js";
+import { columns } from "../format.js";
+import { defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
 
 export interface OptimizersDemoOptions {
   /** Steps each optimizer runs (default 500). */
@@ -90,22 +91,17 @@ export function formatOptimizersDemo(r: OptimizersDemoResult): string {
     `(${run.final[0].toExponential(1)}, ${run.final[1].toExponential(1)})`,
     String(run.ySignFlips),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   return [
     `The narrow gorge ${r.problem}, from (${r.start.join(", ")}), ${r.steps} steps each.`,
     "The y direction is 100x steeper than x: plain SGD must keep lr < 2/100 and crawls along x;",
     "momentum builds speed along the valley; Adam rescales each coordinate by its gradient size.",
     "",
-    line(header),
-    line(widths.map((w) => "-".repeat(w))),
-    ...rows.map(line),
+    ...columns([header, ...rows], { headerRule: true }),
   ].join("\n");
 }
 
 export function runOptimizersDemo(opts: OptimizersDemoOptions = {}): string {
-  const r = optimizersDemoResult(opts);
-  return opts.json ? JSON.stringify(r, null, 2) : formatOptimizersDemo(r);
+  return jsonOrText(optimizersDemoResult(opts), opts.json, formatOptimizersDemo);
 }
 
 export const optimizersDemo = defineDemo<OptimizersDemoOptions>({

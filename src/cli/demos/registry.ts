@@ -55,3 +55,8 @@ export function numberOption(flags: string, description: string, defaultValue?: 
 
 /** The shared `--json` flag. */
 export const jsonOption: DemoOption = { flags: "--json", description: "print a machine-readable JSON result" };
+
+/** What a demo prints: its result as indented JSON under `--json`, else the formatted report. */
+export function jsonOrText<R>(result: R, json: boolean | undefined, format: (r: R) => string): string {
+  return json ? JSON.stringify(result, null, 2) : format(result);
+}

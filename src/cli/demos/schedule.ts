@@ -3,7 +3,9 @@
 
 import { writeFileSync } from "node:fs";
 import * as optim from "../../optim/index.js";
-import { defineDemo, jsonOption, numberOption } from "./registry.js";
+import { UsageError } from "../errors.js";
+import { columns } from "../format.js";
+import { defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
 
 export interface ScheduleDemoOptions {
   /** Write "step,lr" rows for every step 0..totalSteps to this path. */
@@ -45,7 +47,11 @@ export function scheduleDemoResult(o: ScheduleDemoOptions = {}): ScheduleDemoRes
   if (o.csv) {
     const lines = ["step,lr"];
     for (let t = 0; t <= totalSteps; t++) lines.push(`${t},${f(t)}`);
-    writeFileSync(o.csv, `${lines.join("\n")}\n`);
+    try {
+      writeFileSync(o.csv, `${lines.join("\n")}\n`);
+    } catch (e) {
+      throw new UsageError(`schedule demo: cannot write --csv ${o.csv}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     csv = { path: o.csv, rows: totalSteps + 1 };
   }
   return { warmupSteps, totalSteps, maxLr, minLr, samples, csv };
@@ -77,15 +83,12 @@ function asciiPlot(r: ScheduleDemoResult): string[] {
 export function formatScheduleDemo(r: ScheduleDemoResult): string {
   const header = ["step", "lr", "phase"];
   const rows = r.samples.map((s) => [String(s.step), s.lr.toExponential(4), s.phase]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padStart(widths[i]!) : c)).join("  ");
   return [
     `Linear warmup to ${r.maxLr} over ${r.warmupSteps} steps, then cosine decay to ${r.minLr} at step ${r.totalSteps}:`,
     "  lr(t) = t/Twarm * maxLr                                    for t < Twarm",
     "  lr(t) = minLr + 1/2 (maxLr - minLr)(1 + cos(pi (t - Twarm)/(T - Twarm)))  up to T, minLr after",
     "",
-    line(header),
-    ...rows.map(line),
+    ...columns([header, ...rows], { align: ["right", "right"] }),
     "",
     ...asciiPlot(r),
     ...(r.csv ? ["", `wrote ${r.csv.rows} rows (step,lr) to ${r.csv.path}`] : []),
@@ -93,8 +96,7 @@ export function formatScheduleDemo(r: ScheduleDemoResult): string {
 }
 
 export function runScheduleDemo(opts: ScheduleDemoOptions = {}): string {
-  const r = scheduleDemoResult(opts);
-  return opts.json ? JSON.stringify(r, null, 2) : formatScheduleDemo(r);
+  return jsonOrText(scheduleDemoResult(opts), opts.json, formatScheduleDemo);
 }
 
 export const scheduleDemo = defineDemo<ScheduleDemoOptions>({
