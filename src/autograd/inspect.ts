@@ -165,26 +165,33 @@ export function formatGraph(g: GraphDescription, opts: FormatGraphOptions = {}):
   }
 
   // Tree: a node reached a second time (fan-out) is printed once and referenced afterwards.
+  // Pre-order with an explicit stack (children pushed last-first), so deep chains cannot overflow.
   const lines: string[] = [];
   const shown = new Set<string>();
-  const walk = (id: string | null, input: GraphInput | null, prefix: string, branch: string): void => {
+  const stack: { id: string | null; input: GraphInput | null; prefix: string; branch: string }[] = [
+    { id: g.root, input: null, prefix: "", branch: "" },
+  ];
+  while (stack.length > 0) {
+    const { id, input, prefix, branch } = stack.pop()!;
     if (id === null) {
       lines.push(`${prefix}${branch}const ${fmt(input!.shape)} ${input!.dtype}`);
-      return;
+      continue;
     }
-    const x = byId.get(id)!;
-    const head = x.kind === "leaf" ? `${label(id)} (leaf)` : `${label(id)} = ${x.op}`;
     if (shown.has(id)) {
       lines.push(`${prefix}${branch}${label(id)} (shared, see above)`);
-      return;
+      continue;
     }
     shown.add(id);
+    const x = byId.get(id)!;
+    const head = x.kind === "leaf" ? `${label(id)} (leaf)` : `${label(id)} = ${x.op}`;
     lines.push(`${prefix}${branch}${head}  ${meta(x)}`);
-    if (x.kind === "leaf") return;
+    if (x.kind === "leaf") continue;
     const childPrefix = prefix + (branch === "" ? "" : branch === "└─ " ? "   " : "│  ");
-    x.inputs.forEach((inp, i) => walk(inp.id, inp, childPrefix, i === x.inputs.length - 1 ? "└─ " : "├─ "));
-  };
-  walk(g.root, null, "", "");
+    for (let i = x.inputs.length - 1; i >= 0; i--) {
+      const inp = x.inputs[i]!;
+      stack.push({ id: inp.id, input: inp, prefix: childPrefix, branch: i === x.inputs.length - 1 ? "└─ " : "├─ " });
+    }
+  }
   return lines.join("\n");
 }
 

@@ -122,6 +122,17 @@ describe("describeGraph", () => {
     const g = describeGraph(y);
     assert.equal(g.nodes.length, 20000);
     assert.equal(g.root, "n19999");
+    assert.equal(formatGraph(g).split("\n").length, 20001);
+  });
+
+  it("the tree of a 3000-op chain prints without recursion limits", () => {
+    let y = leaf(0.5, "x");
+    for (let i = 0; i < 3000; i++) y = y.mul(2);
+    const lines = formatGraph(describeGraph(y), { style: "tree" }).split("\n");
+    assert.equal(lines.length, 3000 + 3000 + 1); // every mul, its constant, and the leaf
+    assert.match(lines[0]!, /^n2999 = mul/);
+    assert.match(lines[3000]!, /^(│ {2}){2999}├─ x \(leaf\)/); // the deepest line: the leaf under n0
+    assert.equal(lines.at(-1), "└─ const [] float64"); // the root's constant comes last
   });
 });
 
