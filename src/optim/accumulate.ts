@@ -1,6 +1,7 @@
 // Gradient accumulation: run forward/backward on micro-batches with each loss scaled by 1/steps,
 // so the summed .grad equals the gradient of the mean loss over the whole batch.
 
+import { fmt } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
 
@@ -24,7 +25,7 @@ export function accumulateGradients<B>(
   let total = 0;
   batches.forEach((mb, i) => {
     const loss = lossFn(mb, i);
-    if (loss.numel !== 1) throw new ValueError(`accumulateGradients: lossFn must return a one-element loss, got shape [${loss.shape.join(",")}] for micro-batch ${i}`);
+    if (loss.numel !== 1) throw new ValueError(`accumulateGradients: lossFn must return a one-element loss, got shape ${fmt(loss.shape)} for micro-batch ${i}`);
     total += loss.item();
     loss.div(steps).backward();
   });

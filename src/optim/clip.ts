@@ -21,6 +21,8 @@ export interface ClipGradNormOptions {
 /**
  * Total norm of all gradients (as if concatenated), accumulated in float64. When it exceeds
  * maxNorm the gradients are scaled in place by maxNorm / (total + 1e-6). Returns the total norm.
+ * A NaN total leaves the gradients as they are (PyTorch multiplies them all by NaN); pass
+ * errorIfNonfinite to fail instead.
  */
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
   const normType = opts.normType ?? 2;
@@ -34,9 +36,8 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   if (grads.length === 0) return 0;
   let total = 0;
   if (normType === Infinity) {
+    // Math.max returns NaN when either argument is NaN, so a NaN gradient makes the total NaN.
     for (const g of grads) for (let i = 0; i < g.data.length; i++) total = Math.max(total, Math.abs(g.data[i]!));
-    // Math.max drops NaN only if it comes second; make NaN sticky.
-    for (const g of grads) for (let i = 0; i < g.data.length; i++) if (Number.isNaN(g.data[i]!)) total = NaN;
   } else if (normType === 2) {
     for (const g of grads) for (let i = 0; i < g.data.length; i++) total += g.data[i]! * g.data[i]!;
     total = Math.sqrt(total);

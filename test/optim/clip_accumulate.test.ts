@@ -35,6 +35,15 @@ describe("clipGradNorm", () => {
     assert.throws(() => optim.clipGradNorm([a, b], 1, { errorIfNonfinite: true }), /total norm of order 2 .* is Infinity/);
     assert.throws(() => optim.clipGradNorm([a], -1), /maxNorm must be a number >= 0/);
   });
+  it("a NaN gradient makes every norm NaN, wherever it sits", () => {
+    for (const g of [[NaN, 5], [5, NaN]]) {
+      const a = tensor([0, 0], f64);
+      for (const normType of [2, 1, Infinity]) {
+        a.grad = tensor(g, { dtype: "float64" });
+        assert.ok(Number.isNaN(optim.clipGradNorm(a, 1, { normType })), `${JSON.stringify(g)} norm ${normType}`);
+      }
+    }
+  });
   it("clipGradValue clamps elementwise", () => {
     const a = tensor([1, 1, 1], f64);
     a.grad = tensor([-5, 0.5, 7], { dtype: "float64" });
