@@ -1,6 +1,7 @@
 // nn.init: in-place initializers (PyTorch semantics and names, camelCase). They write straight
 // into the tensor's storage, outside autograd, and return the tensor.
 
+import { fmt } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isFloat } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
@@ -39,7 +40,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (needs >= 2 dims). */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
   if (t.ndim < 2) {
-    throw new ShapeError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape [${t.shape.join(", ")}])`);
+    throw new ShapeError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
   }
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;

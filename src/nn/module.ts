@@ -64,7 +64,7 @@ export abstract class Module {
   /** Register `m` as child module `name` (equivalent to assigning it to this[name]). */
   registerModule<M extends Module>(name: string, m: M | null): M | null {
     this.checkName("registerModule", name);
-    if (m !== null && !(m instanceof Module)) throw new ValueError(`registerModule: "${name}" must be a Module`);
+    if (m !== null && !(m instanceof Module)) throw new ValueError(`registerModule: "${name}" must be a Module or null, got ${typeof m}`);
     Object.defineProperty(this, name, { value: m, enumerable: true, writable: true, configurable: true });
     return m;
   }
@@ -72,7 +72,7 @@ export abstract class Module {
   /** Register a buffer: state saved in stateDict() (unless persistent is false) but not trained. */
   registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): Tensor | null {
     this.checkName("registerBuffer", name);
-    if (t !== null && !(t instanceof Tensor)) throw new ValueError(`registerBuffer: "${name}" must be a Tensor or null`);
+    if (t !== null && !(t instanceof Tensor)) throw new ValueError(`registerBuffer: "${name}" must be a Tensor or null, got ${typeof t}`);
     if (t instanceof Parameter) throw new ValueError(`registerBuffer: "${name}" is a Parameter; buffers are plain tensors`);
     Object.defineProperty(this, name, { value: t, enumerable: false, writable: true, configurable: true });
     this.bufferInfo.set(name, { persistent: opts.persistent ?? true });
@@ -243,14 +243,13 @@ export abstract class Module {
   toString(): string {
     const lines: string[] = [];
     const walk = (m: Module, name: string, depth: number): void => {
-      const extra = m.extraRepr();
-      const head = `${"  ".repeat(depth)}${name ? `(${name}): ` : ""}${m.constructor.name}(${extra})`;
+      const head = `${"  ".repeat(depth)}${name ? `(${name}): ` : ""}${m.constructor.name}(`;
       const kids = [...m.namedChildren()];
       if (kids.length === 0) {
-        lines.push(head);
+        lines.push(`${head}${m.extraRepr()})`);
         return;
       }
-      lines.push(`${"  ".repeat(depth)}${name ? `(${name}): ` : ""}${m.constructor.name}(`);
+      lines.push(head);
       for (const [n, c] of kids) walk(c, n, depth + 1);
       lines.push(`${"  ".repeat(depth)})`);
     };

@@ -140,7 +140,11 @@ describe("stateDict / loadStateDict", () => {
     for (const [k, t] of Object.entries(b.stateDict())) assert.deepEqual([...t.data], [...sd[k]!.data], k);
     assert.equal(b.head.weight, b.wte.weight);
     // A Map works too.
-    b.loadStateDict(new Map(Object.entries(sd)));
+    manualSeed(3);
+    const c = new Tiny();
+    assert.notDeepEqual([...c.wte.weight.data], [...a.wte.weight.data]);
+    c.loadStateDict(new Map(Object.entries(sd)));
+    for (const [k, t] of Object.entries(c.stateDict())) assert.deepEqual([...t.data], [...sd[k]!.data], `${k} from a Map`);
   });
 
   it("strict loading lists missing, unexpected and mismatched keys and changes nothing", () => {
