@@ -240,8 +240,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const id = Number(key);
       const p = byIndex.get(id);
       if (!p) throw new OptimizerError(`${where}: state refers to parameter ${key}, but there are only ${index} parameters`);
-      if (!st || !Number.isInteger(st.step) || st.step < 0 || typeof st.buffers !== "object") {
-        throw new OptimizerError(`${where}: state of parameter ${key} needs a non-negative integer step and buffers`);
+      if (!st || !Number.isInteger(st.step) || st.step < 0 || typeof st.buffers !== "object" || st.buffers === null) {
+        throw new OptimizerError(`${where}: state of parameter ${key} needs a non-negative integer step and a buffers object, got step ${String(st?.step)}`);
       }
       const buffers: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(st.buffers)) {

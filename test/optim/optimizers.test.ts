@@ -250,6 +250,8 @@ describe("optimizer stateDict", () => {
     assert.throws(() => opt.loadStateDict(bad5), (e: unknown) => e instanceof optim.OptimizerError && /buffer "expAvg" of parameter 0 is not a Tensor/.test(e.message));
     const bad6 = { ...good, state: { 0: { step: 3, buffers: { expAvg: zeros([2], f64) } } } };
     assert.throws(() => opt.loadStateDict(bad6), /state of parameter 0 lacks buffer\(s\) expAvgSq/);
+    const bad7 = { ...good, state: { 0: { step: 3, buffers: null } } } as unknown as optim.OptimizerStateDict;
+    assert.throws(() => opt.loadStateDict(bad7), (e: unknown) => e instanceof optim.OptimizerError && /needs a non-negative integer step and a buffers object, got step 3/.test(e.message));
     assert.equal(opt.paramGroups[0]!.lr, 0.1);
     assert.equal(JSON.stringify([...opt.getState(a)!.buffers["expAvg"]!.data]), stateBefore);
   });
