@@ -25,14 +25,9 @@ function requireNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
   }
 }
 
-/** PyTorch reduces every dim when given an empty dim list for amax/amin. */
-function allIfEmpty(dims: Dims | undefined): Dims | undefined {
-  return Array.isArray(dims) && dims.length === 0 ? undefined : dims;
-}
-
 /** Reduce `dims`; backward splits the gradient evenly among the elements equal to the result. */
 function extremeOver(name: string, op: Extreme, x: Tensor, dims: Dims | undefined, keepDim: boolean): Tensor {
-  const ds = normalizeDims(name, allIfEmpty(dims), x.ndim);
+  const ds = normalizeDims(name, dims, x.ndim); // an empty list means every dim, like torch.amax
   requireNonEmpty(name, x, ds);
   const kept = reduceRaw(op, x, ds);
   const out = new Tensor(kept.data, reducedShape(x.shape, ds, keepDim));

@@ -1,8 +1,12 @@
-// Shared checks for losses over class scores: input (C), (N, C) or (N, C, d1, ...) with the class
-// dim at 1 (0 when unbatched), and int32 class-index targets of the input's shape minus that dim.
+// Shared by the losses over class scores (crossEntropy, nllLoss): input (C), (N, C) or
+// (N, C, d1, ...) with the class dim at 1 (0 when unbatched), int32 class-index targets of the
+// input's shape minus that dim, and the reduction of one loss per target row.
 
+import { getBackend } from "../../backend/index.js";
+import type { FloatArray } from "../../backend/backend.js";
 import { fmt, numel } from "../../shape/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { allocate, dtypeOfArray } from "../../util/dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../../util/errors.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
 
@@ -79,4 +83,21 @@ export function checkClassWeight(op: string, weight: Tensor, C: number, dtype: T
     throw new ShapeError(`${op}: weight must have shape [${C}] (one entry per class), got ${fmt(weight.shape)}`);
   }
   return castTensor(weight, dtype);
+}
+
+/** Per-row losses (lay.rows of them) reduced: "none" keeps them in the targets' shape, "mean" divides the sum by `denom`. */
+export function reduceRows(loss: FloatArray, lay: ClassLayout, reduction: Reduction, denom: number): Tensor {
+  if (reduction === "none") return new Tensor(loss, lay.targetShape);
+  const total = allocate(dtypeOfArray(loss), 1) as FloatArray;
+  getBackend().reduce("sum", loss, 1, lay.rows, 1, total);
+  if (reduction === "mean") total[0] = total[0]! / denom;
+  return new Tensor(total, []);
+}
+
+/** The backward of reduceRows: the upstream gradient of each row, in `dtype`. */
+export function rowGrads(g: Tensor, lay: ClassLayout, reduction: Reduction, denom: number, dtype: Tensor["dtype"]): FloatArray {
+  const gd = castTensor(g, dtype).data as FloatArray;
+  if (reduction === "none") return gd;
+  const scale = allocate(dtype, lay.rows) as FloatArray;
+  return scale.fill(reduction === "mean" ? gd[0]! / denom : gd[0]!);
 }

@@ -1,14 +1,13 @@
 // Fused cross-entropy with class-index targets: the backend's crossEntropy kernel computes per-row
 // loss and softmax probabilities in one pass; the backward is (probs - smoothed one-hot) * scale.
-// Callers validate targets first (class_targets.ts); this file does the reduction.
+// Callers validate targets first; class_targets.ts also reduces the per-row losses.
 
 import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
-import { castTensor } from "../operand.js";
-import type { ClassLayout, Reduction } from "./class_targets.js";
+import { type ClassLayout, type Reduction, reduceRows, rowGrads } from "./class_targets.js";
 import { dimToLast, lastToDim } from "./layout.js";
 
 /**
@@ -28,23 +27,9 @@ export function crossEntropyFused(
   if (rows > 0 && C > 0) be.crossEntropy(xl, tgt, rows, C, ignoreIndex, labelSmoothing, loss, probs);
   let count = 0;
   for (let r = 0; r < rows; r++) if (tgt[r] !== ignoreIndex) count++;
-
-  let out: Tensor;
-  if (reduction === "none") out = new Tensor(loss, lay.targetShape);
-  else {
-    const total = allocate(dtype, 1) as FloatArray;
-    be.reduce("sum", loss, 1, rows, 1, total);
-    if (reduction === "mean") total[0] = total[0]! / count;
-    out = new Tensor(total, []);
-  }
+  const out = reduceRows(loss, lay, reduction, count);
   return record("crossEntropy", [logits], out, (g) => {
-    const gd = castTensor(g, dtype).data as FloatArray;
-    let rowScale: FloatArray;
-    if (reduction === "none") rowScale = gd;
-    else {
-      rowScale = allocate(dtype, rows) as FloatArray;
-      rowScale.fill(reduction === "mean" ? gd[0]! / count : gd[0]!);
-    }
+    const rowScale = rowGrads(g, lay, reduction, count, dtype);
     const gl = allocate(dtype, rows * C) as FloatArray;
     if (rows > 0 && C > 0) be.crossEntropyBackward(probs, tgt, rows, C, ignoreIndex, labelSmoothing, rowScale, gl);
     return [new Tensor(lastToDim(gl, outer, C, inner), logits.shape)];

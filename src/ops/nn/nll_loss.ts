@@ -2,12 +2,12 @@
 // per-class weights: loss_i = -w[t_i] * logp[i, t_i]; "mean" divides by the sum of w[t_i]
 // over non-ignored targets (PyTorch semantics). A gather, so plain loops over the targets.
 
+import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
-import { castTensor } from "../operand.js";
 import {
-  type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout,
+  type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout, reduceRows, rowGrads,
 } from "./class_targets.js";
 
 export interface NllLossOptions {
@@ -32,32 +32,21 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
   // Flat index of (n, t, s) in the (N, C, inner) input, and the weight of each row (0 if ignored).
   const at = (r: number, c: number): number => (Math.floor(r / inner) * C + c) * inner + (r % inner);
   const rowW = new Float64Array(rows);
-  const loss = allocate(dtype, rows);
+  const loss = allocate(dtype, rows) as FloatArray;
   let wsum = 0;
-  let total = 0;
   for (let r = 0; r < rows; r++) {
     const c = t[r]!;
     if (c === ignoreIndex) continue;
     rowW[r] = w ? w[c]! : 1;
     wsum += rowW[r]!;
     loss[r] = -rowW[r]! * lp[at(r, c)]!;
-    total += loss[r]!;
   }
-  let out: Tensor;
-  if (reduction === "none") out = new Tensor(loss, lay.targetShape);
-  else {
-    const v = allocate(dtype, 1);
-    v[0] = reduction === "mean" ? total / wsum : total;
-    out = new Tensor(v, []);
-  }
+  const out = reduceRows(loss, lay, reduction, wsum);
   return record(op, [logProbs], out, (g) => {
-    const gd = castTensor(g, dtype).data;
+    const scale = rowGrads(g, lay, reduction, wsum, dtype);
     const gx = allocate(dtype, logProbs.numel);
     for (let r = 0; r < rows; r++) {
-      const c = t[r]!;
-      if (c === ignoreIndex) continue;
-      const scale = reduction === "none" ? gd[r]! : reduction === "mean" ? gd[0]! / wsum : gd[0]!;
-      gx[at(r, c)] = -rowW[r]! * scale;
+      if (t[r] !== ignoreIndex) gx[at(r, t[r]!)] = -rowW[r]! * scale[r]!;
     }
     return [new Tensor(gx, logProbs.shape)];
   }, { saves: [targets] });
