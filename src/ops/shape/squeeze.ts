@@ -8,7 +8,8 @@ import { alias } from "./reshape.js";
 /** Remove size-1 dims: all of them, or only those of `dim` that have size 1 (PyTorch semantics). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   requireTensor("squeeze", x);
-  const dims = normalizeDims("squeeze", dim, x.ndim);
+  // An explicit empty list names no dims (unlike reductions, where [] means all of them).
+  const dims = Array.isArray(dim) && dim.length === 0 ? [] : normalizeDims("squeeze", dim, x.ndim);
   const shape = x.shape.filter((s, i) => !(s === 1 && dims.includes(i)));
   return alias("squeeze", x, shape);
 }

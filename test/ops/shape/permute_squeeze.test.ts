@@ -60,6 +60,7 @@ describe("squeeze / unsqueeze", () => {
     assert.deepEqual(x.squeeze(1).shape, [1, 2, 1, 3, 1], "size-2 dim is kept");
     assert.deepEqual(x.squeeze([-1, 2, 3]).shape, [1, 2, 3]);
     assert.deepEqual(squeeze(tensor(1)).shape, []);
+    assert.deepEqual(x.squeeze([]).shape, [1, 2, 1, 3, 1], "an empty dim list squeezes nothing");
     close(squeeze(x).toArray(), [[0, 1, 2], [3, 4, 5]]);
   });
 
