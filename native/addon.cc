@@ -22,7 +22,6 @@ napi_value Binary(napi_env env, napi_callback_info info);
 napi_value Where(napi_env env, napi_callback_info info);
 napi_value StridedCopy(napi_env env, napi_callback_info info);
 napi_value Cast(napi_env env, napi_callback_info info);
-napi_value Fill(napi_env env, napi_callback_info info);
 napi_value Reduce(napi_env env, napi_callback_info info);
 napi_value ArgReduce(napi_env env, napi_callback_info info);
 napi_value Softmax(napi_env env, napi_callback_info info);
@@ -38,7 +37,7 @@ napi_value Sgd(napi_env env, napi_callback_info info);
 
 namespace {
 
-typedef void (*GemmFn)(const GemmCall&);
+typedef bool (*GemmFn)(const GemmCall&);
 GemmFn g_sgemm = gemm_scalar::sgemm;
 GemmFn g_dgemm = gemm_scalar::dgemm;
 const char* g_isa = "scalar";
@@ -49,7 +48,10 @@ void pick_isa() {
   const char* force = getenv("DESCENT_ISA");  // for testing the fallbacks: avx2 | scalar
   bool allow512 = !force || strcmp(force, "avx512") == 0;
   bool allow2 = !force || strcmp(force, "avx512") == 0 || strcmp(force, "avx2") == 0;
-  if (allow512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) {
+  // The AVX-512 files are built with -mavx512f/dq/vl/bw (the compiler may use any of them).
+  bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+  if (allow512 && has512 && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
     g_vec = vecmath_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
@@ -70,34 +72,41 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   call.alpha = A.num(9); call.beta = A.num(10);
   call.strideA = A.i64(11); call.strideB = A.i64(12); call.strideC = A.i64(13);
   int64_t oa = A.i64(14), ob = A.i64(15), oc = A.i64(16);
-  if (!A.ok) return nullptr;
   A.need(is_float(a) && a.dt == b.dt && a.dt == c.dt, "A, B and C must be all Float32Array or all Float64Array");
-  if (!A.ok) return nullptr;
-  if (call.batch > 0 && call.m > 0 && call.n > 0) {
-    int64_t lb = call.batch - 1;
-    A.need(call.k == 0 || oa + lb * call.strideA + call.m * call.k <= a.len, "A is too short for the given sizes");
-    A.need(call.k == 0 || ob + lb * call.strideB + call.k * call.n <= b.len, "B is too short for the given sizes");
-    A.need(oc + lb * call.strideC + call.m * call.n <= c.len, "C is too short for the given sizes");
+  if (A.ok && call.batch > 0 && call.m > 0 && call.n > 0) {
+    // Last element touched: offset + (batch - 1) * stride + rows * cols, in saturating arithmetic.
+    auto end = [&](int64_t off, int64_t stride, int64_t rows, int64_t cols) {
+      return add_sat(add_sat(off, mul_sat(call.batch - 1, stride)), mul_sat(rows, cols));
+    };
+    A.need_len(call.k == 0 || end(oa, call.strideA, call.m, call.k) <= a.len,
+               "A is too short for offsetA + (batch - 1) * strideA + m * k");
+    A.need_len(call.k == 0 || end(ob, call.strideB, call.k, call.n) <= b.len,
+               "B is too short for offsetB + (batch - 1) * strideB + k * n");
+    A.need_len(end(oc, call.strideC, call.m, call.n) <= c.len, "C is too short for offsetC + (batch - 1) * strideC + m * n");
   }
   if (!A.ok) return nullptr;
   size_t es = elem_size(a.dt);
   call.a = (const char*)a.data + oa * es;
   call.b = (const char*)b.data + ob * es;
   call.c = (char*)c.data + oc * es;
-  call.nthreads = pool_threads();
-  std::lock_guard<std::mutex> lk(kernel_mutex());
-  if (a.dt == kF32) g_sgemm(call); else g_dgemm(call);
+  bool done;
+  {
+    std::lock_guard<std::mutex> lk(kernel_mutex());
+    call.nthreads = pool_threads();
+    done = a.dt == kF32 ? g_sgemm(call) : g_dgemm(call);
+  }
+  if (!done) {
+    napi_throw_error(env, nullptr, "descent native gemm: out of memory allocating the packing buffers (C unchanged)");
+    return nullptr;
+  }
   return undef(env);
 }
 
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   Args A(env, info, "setNumThreads");
   double n = A.num(0);
-  A.need(n >= 1 && n == (double)(int)n, "expected a positive integer");
-  if (!A.ok) return nullptr;
-  std::lock_guard<std::mutex> lk(kernel_mutex());
-  pool_set_threads((int)n);
-  return undef(env);
+  if (A.ok && !(n >= 1 && n == __builtin_trunc(n))) A.fail_range("expected a positive integer, got %g", n);
+  return A.run([&] { pool_set_threads(n > 256 ? 256 : (int)n); });  // the pool clamps to 256 anyway
 }
 
 napi_value GetNumThreads(napi_env env, napi_callback_info) {
@@ -113,12 +122,17 @@ napi_value Isa(napi_env env, napi_callback_info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  pick_isa();
-  const char* nt = getenv("DESCENT_NUM_THREADS");
-  if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
+  // Once per process: a worker_thread loading the addon again must not race running kernels
+  // or reset a thread count set with setNumThreads.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    pick_isa();
+    const char* nt = getenv("DESCENT_NUM_THREADS");
+    if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
+  });
   struct { const char* name; napi_callback cb; } fns[] = {
     {"gemm", Gemm}, {"unary", Unary}, {"unaryBackward", UnaryBackward}, {"binary", Binary}, {"where", Where},
-    {"stridedCopy", StridedCopy}, {"cast", Cast}, {"fill", Fill}, {"reduce", Reduce}, {"argReduce", ArgReduce},
+    {"stridedCopy", StridedCopy}, {"cast", Cast}, {"reduce", Reduce}, {"argReduce", ArgReduce},
     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"layerNorm", LayerNorm},
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},

@@ -1,5 +1,6 @@
-// Data movement kernels: strided copy (permute, slice, expand, cat, scatter-add), dtype cast
-// and fill, following src/backend/ts/copy.ts (int32 stores wrap like Int32Array).
+// Data movement kernels: strided copy (permute, slice, expand, cat, scatter-add) and dtype cast,
+// following src/backend/ts/copy.ts (int32 stores wrap like Int32Array). fill needs no kernel:
+// the backend uses TypedArray.prototype.fill.
 #include <string.h>
 
 #include "kernels.h"
@@ -77,7 +78,6 @@ template <class T> void strided_copy_typed(const T* src, T* dst, const Strided& 
   else body(0, total);
 }
 
-
 }  // namespace
 
 void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate) {
@@ -100,12 +100,6 @@ void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n) {
       else ((int32_t*)dst)[i] = to_int32(v);
     }
   });
-}
-
-void fill_kernel(DType dt, void* out, int64_t n, double value) {
-  if (dt == kF32) { float v = (float)value; float* o = (float*)out; for (int64_t i = 0; i < n; i++) o[i] = v; }
-  else if (dt == kF64) { double* o = (double*)out; for (int64_t i = 0; i < n; i++) o[i] = value; }
-  else { int32_t v = to_int32(value); int32_t* o = (int32_t*)out; for (int64_t i = 0; i < n; i++) o[i] = v; }
 }
 
 }  // namespace descent

@@ -74,7 +74,7 @@ void layernorm_bw_typed(const T* x, const T* w, const T* mean, const T* rstd, co
 }
 
 template <class T>
-void cross_entropy_typed(const T* logits, const int32_t* targets, int64_t rows, int64_t cols, int32_t ignore,
+void cross_entropy_typed(const T* logits, const int32_t* targets, int64_t rows, int64_t cols, int64_t ignore,
                          double ls, T* loss, T* probs) {
   parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
     for (int64_t r = rb; r < re; r++) {
@@ -108,7 +108,7 @@ void cross_entropy_typed(const T* logits, const int32_t* targets, int64_t rows, 
 }
 
 template <class T>
-void cross_entropy_bw_typed(const T* probs, const int32_t* targets, int64_t rows, int64_t cols, int32_t ignore,
+void cross_entropy_bw_typed(const T* probs, const int32_t* targets, int64_t rows, int64_t cols, int64_t ignore,
                             double ls, const T* rowScale, T* g) {
   double off = ls / (double)cols;
   parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
@@ -170,7 +170,7 @@ void embedding_backward_kernel(DType dt, const void* gy, const int32_t* idx, int
 }
 
 void cross_entropy_kernel(DType dt, const void* logits, const int32_t* targets, int64_t rows, int64_t cols,
-                          int32_t ignore, double smoothing, void* loss, void* probs) {
+                          int64_t ignore, double smoothing, void* loss, void* probs) {
   if (dt == kF32)
     cross_entropy_typed<float>((const float*)logits, targets, rows, cols, ignore, smoothing, (float*)loss, (float*)probs);
   else
@@ -179,7 +179,7 @@ void cross_entropy_kernel(DType dt, const void* logits, const int32_t* targets, 
 }
 
 void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* targets, int64_t rows, int64_t cols,
-                                   int32_t ignore, double smoothing, const void* rowScale, void* g) {
+                                   int64_t ignore, double smoothing, const void* rowScale, void* g) {
   if (dt == kF32)
     cross_entropy_bw_typed<float>((const float*)probs, targets, rows, cols, ignore, smoothing, (const float*)rowScale,
                                   (float*)g);

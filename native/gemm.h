@@ -5,7 +5,10 @@
 
 namespace descent {
 
-/** C = alpha op(A) op(B) + beta C for `batch` matrices; pointers already include the offsets. */
+/**
+ * C = alpha op(A) op(B) + beta C for `batch` matrices; pointers already include the offsets.
+ * sgemm/dgemm return false, with C untouched, when the packing buffers cannot be allocated.
+ */
 struct GemmCall {
   const void* a;
   const void* b;
@@ -19,8 +22,8 @@ struct GemmCall {
 
 #define DESCENT_DECLARE_GEMM(ns)              \
   namespace ns {                              \
-  void sgemm(const GemmCall& call);           \
-  void dgemm(const GemmCall& call);           \
+  bool sgemm(const GemmCall& call);           \
+  bool dgemm(const GemmCall& call);           \
   }
 
 DESCENT_DECLARE_GEMM(gemm_avx512)

@@ -230,9 +230,10 @@ void pack_b(const typename V::T* B, bool transB, int64_t n, int64_t k, int64_t j
   }
 }
 
-// Grow-only 64-byte aligned scratch buffers, one pair per thread id (kernels never run concurrently).
+// Grow-only 64-byte aligned packing buffers: pair 0 (A, B) for the shared mode, pair t for thread
+// t in batch-parallel mode. Kernels never run concurrently (the addon's kernel lock).
 struct Scratch { void* p; size_t n; };
-Scratch g_scratch[2 * 257];
+Scratch g_scratch[2 * 256];
 
 void* scratch(int slot, size_t bytes) {
   Scratch& s = g_scratch[slot];
@@ -271,8 +272,7 @@ struct Job {
   T alpha, beta;
   int64_t sA, sB, sC;
   bool batch_parallel;  // threads take whole matrices, else they share each matrix
-  T* Abuf; T* Bbuf;     // shared buffers (shared mode)
-  Barrier bar;
+  Barrier bar;          // shared mode only
 };
 
 // One matrix, computed by threads [0, nt) together (nt = 1 in batch-parallel mode).
@@ -332,28 +332,26 @@ void job_body(void* ctx, int tid, int nt) {
   Job<V>& J = *static_cast<Job<V>*>(ctx);
   typedef typename V::T T;
   int sense = 0;
-  if (J.batch_parallel) {
-    enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
-    int64_t mcap = min64(MC, (J.m + MR - 1) / MR * MR), ncap = min64(NC, (J.n + NR - 1) / NR * NR);
-    int64_t kb = k_block<V>(J.k);
-    T* Abuf = static_cast<T*>(scratch(2 * tid + 2, sizeof(T) * mcap * kb));
-    T* Bbuf = static_cast<T*>(scratch(2 * tid + 3, sizeof(T) * ncap * kb));
-    if (!Abuf || !Bbuf) return;
+  if (J.batch_parallel) {  // thread tid takes whole matrices with its own buffer pair
+    T* Abuf = static_cast<T*>(g_scratch[2 * tid].p);
+    T* Bbuf = static_cast<T*>(g_scratch[2 * tid + 1].p);
     int64_t b, e;
     split_range(J.batch, nt, tid, &b, &e);
     for (int64_t bi = b; bi < e; bi++)
       gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, Abuf, Bbuf, nullptr, 0, 1, &sense);
   } else {
+    T* Abuf = static_cast<T*>(g_scratch[0].p);
+    T* Bbuf = static_cast<T*>(g_scratch[1].p);
     for (int64_t bi = 0; bi < J.batch; bi++)
-      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.Abuf, J.Bbuf, &J.bar, tid, nt, &sense);
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, Abuf, Bbuf, &J.bar, tid, nt, &sense);
   }
 }
 
 template <class V>
-void run_gemm(const GemmCall& call) {
+bool run_gemm(const GemmCall& call) {
   typedef typename V::T T;
   enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
-  if (call.batch <= 0 || call.m <= 0 || call.n <= 0) return;
+  if (call.batch <= 0 || call.m <= 0 || call.n <= 0) return true;
   Job<V> J;
   J.A = static_cast<const T*>(call.a); J.B = static_cast<const T*>(call.b); J.C = static_cast<T*>(call.c);
   J.batch = call.batch; J.m = call.m; J.n = call.n; J.k = call.k;
@@ -362,25 +360,27 @@ void run_gemm(const GemmCall& call) {
   J.sA = call.strideA; J.sB = call.strideB; J.sC = call.strideC;
   J.bar.count = 0; J.bar.sense = 0;
   double flops = 2.0 * call.m * call.n * (call.k > 0 ? call.k : 1);
-  // Threads pay off above ~1 MFLOP in total; small matrices in a batch go one per thread.
-  int nt = call.nthreads;
+  // Threads pay off above ~1 MFLOP in total; small matrices in a batch go one per thread, unless
+  // the C matrices overlap (strideC < m n, e.g. 0 to accumulate the batch into one C): then the
+  // batch runs in order, like the reference, and threads share each matrix.
+  int nt = call.nthreads < 1 ? 1 : (call.nthreads > 256 ? 256 : call.nthreads);
   if (flops * call.batch < 1.5e6) nt = 1;
-  J.batch_parallel = nt > 1 && call.batch >= nt && flops < 64.0 * 1024 * 1024;
-  if (!J.batch_parallel) {
-    int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
-    int64_t kb = k_block<V>(call.k);
-    J.Abuf = static_cast<T*>(scratch(0, sizeof(T) * mcap * kb));
-    J.Bbuf = static_cast<T*>(scratch(1, sizeof(T) * ncap * kb));
-    if (!J.Abuf || !J.Bbuf) return;
+  J.batch_parallel = nt > 1 && call.batch >= nt && flops < 64.0 * 1024 * 1024 && call.strideC >= call.m * call.n;
+  // Allocate every packing buffer before anything is written, so a failure leaves C untouched.
+  int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
+  int64_t kb = k_block<V>(call.k);
+  for (int t = 0; t < (J.batch_parallel ? nt : 1); t++) {
+    if (!scratch(2 * t, sizeof(T) * mcap * kb) || !scratch(2 * t + 1, sizeof(T) * ncap * kb)) return false;
   }
   pool_run(nt, job_body<V>, &J);
+  return true;
 }
 
 }  // namespace
 
 namespace DESCENT_GEMM_NS {
-void sgemm(const GemmCall& call) { run_gemm<VF>(call); }
-void dgemm(const GemmCall& call) { run_gemm<VD>(call); }
+bool sgemm(const GemmCall& call) { return run_gemm<VF>(call); }
+bool dgemm(const GemmCall& call) { return run_gemm<VD>(call); }
 }  // namespace DESCENT_GEMM_NS
 
 }  // namespace descent

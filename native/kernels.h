@@ -36,7 +36,6 @@ void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void*
 /** s.strides[0] = src, s.strides[1] = dst. */
 void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate);
 void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n);
-void fill_kernel(DType dt, void* out, int64_t n, double value);
 
 // reduce.cc
 void reduce_kernel(int op, DType in, DType out, const void* x, int64_t outer, int64_t size, int64_t inner, void* o);
@@ -52,9 +51,9 @@ void layernorm_backward_kernel(DType dt, const void* x, const void* w, const voi
 void embedding_kernel(DType dt, const void* table, const int32_t* idx, int64_t n, int64_t cols, void* out);
 void embedding_backward_kernel(DType dt, const void* gy, const int32_t* idx, int64_t n, int64_t cols, void* gtable);
 void cross_entropy_kernel(DType dt, const void* logits, const int32_t* targets, int64_t rows, int64_t cols,
-                          int32_t ignore, double smoothing, void* loss, void* probs);
+                          int64_t ignore, double smoothing, void* loss, void* probs);
 void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* targets, int64_t rows, int64_t cols,
-                                   int32_t ignore, double smoothing, const void* rowScale, void* g);
+                                   int64_t ignore, double smoothing, const void* rowScale, void* g);
 
 // optim.cc
 struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };

@@ -24,7 +24,7 @@ struct Pool {
   PoolFn fn = nullptr;
   void* ctx = nullptr;
   int active = 1;  // threads taking part in the current job
-  int threads = 1;
+  std::atomic<int> threads{1};  // set under the addon's kernel lock, read by getNumThreads without it
 };
 
 Pool& pool() {
@@ -36,7 +36,7 @@ Pool& pool() {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) n = CPU_COUNT(&set);
 #endif
-    q->threads = n < 1 ? 1 : (n > 256 ? 256 : n);
+    q->threads.store(n < 1 ? 1 : (n > 256 ? 256 : n));
     return q;
   }();
   return *p;
@@ -83,17 +83,17 @@ void ensure_workers(Pool& p, int n) {
 
 }  // namespace
 
-int pool_threads() { return pool().threads; }
+int pool_threads() { return pool().threads.load(std::memory_order_relaxed); }
 
 void pool_set_threads(int n) {
   if (n < 1) n = 1;
   if (n > 256) n = 256;
-  pool().threads = n;
+  pool().threads.store(n, std::memory_order_relaxed);
 }
 
 void pool_run(int nthreads, PoolFn fn, void* ctx) {
   Pool& p = pool();
-  if (nthreads > p.threads) nthreads = p.threads;
+  if (nthreads > pool_threads()) nthreads = pool_threads();
   if (nthreads <= 1 || in_job) {
     fn(ctx, 0, 1);
     return;

@@ -112,6 +112,26 @@ describe("native gemm vs TS reference", { skip }, () => {
     });
   }
 
+  it("strideC = 0 accumulates the batch into one C in batch order, like the reference", () => {
+    // Small matrices in a batch normally go one per thread; overlapping C matrices must not.
+    for (const Ctor of FLOATS) {
+      const batch = 8, m = 64, n = 64, k = 64;
+      const a = randArray(Ctor, batch * m * k, 31), b = randArray(Ctor, batch * k * n, 32);
+      const p: GemmParams = { batch, m, n, k, transA: false, transB: false, alpha: 1, beta: 1,
+        strideA: m * k, strideB: k * n, strideC: 0, offsetA: 0, offsetB: 0, offsetC: 0 };
+      const want = new Float64Array(m * n);
+      tsBackend.gemm(Float64Array.from(a), Float64Array.from(b), want, p);
+      assertThreadIndependent(() => {
+        const got = new Ctor(m * n) as FloatArray;
+        native!.gemm(a, b, got, p);
+        const tol = Ctor === Float64Array ? 1e-12 : 1e-4;
+        got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= tol * (1 + Math.abs(want[i]!)),
+          `${Ctor.name} C[${i}] = ${v}, expected ${want[i]}`));
+        return [got];
+      }, `gemm strideC = 0 ${Ctor.name}`);
+    }
+  });
+
   it("rejects out-of-bounds sizes instead of touching memory", () => {
     assert.throws(() => native!.gemm(new Float32Array(4), new Float32Array(4), new Float32Array(4),
       params({ m: 2, n: 2, k: 3 }, false, false, 1, 0, 0)), /too short/);

@@ -54,10 +54,12 @@ describe("native elementwise kernels", { skip }, () => {
     });
 
     it(`${Ctor.name}: binary ops with same shape, scalar, row, column and general broadcasting`, () => {
+      // Outputs under 32 elements run on the TS fallback (the last three rows check that routing);
+      // every other row reaches the addon.
       const shapes: [number[], number[], number[]][] = [
-        [[33, 17], [33, 17], [33, 17]], [[127], [], [127]], [[], [7], [7]], [[17, 33], [33], [17, 33]],
-        [[17, 33], [17, 1], [17, 33]], [[2, 1, 3], [4, 1], [2, 4, 3]], [[513, 3], [1, 3], [513, 3]],
-        [[1], [1], [1]], [[3, 0], [3, 1], [3, 0]],
+        [[33, 17], [33, 17], [33, 17]], [[127], [], [127]], [[], [37], [37]], [[17, 33], [33], [17, 33]],
+        [[17, 33], [17, 1], [17, 33]], [[2, 1, 5], [4, 1], [2, 4, 5]], [[3, 1, 7, 1], [5, 1, 2], [3, 5, 7, 2]],
+        [[513, 3], [1, 3], [513, 3]], [[2, 1, 3], [4, 1], [2, 4, 3]], [[1], [1], [1]], [[3, 0], [3, 1], [3, 0]],
       ];
       let seed = 3;
       for (const op of BINARY) {

@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 type F = Float32Array | Float64Array;
 type A = Float32Array | Float64Array | Int32Array;
 
-/** The raw kernels exported by native/addon.cc (argument order is fixed there). */
+/**
+ * The raw kernels exported by native/addon.cc (argument order is fixed there). Each checks its
+ * arguments before writing anything: a wrong type or dtype throws a TypeError, a size, offset or
+ * index that would reach outside an array a RangeError, both naming the kernel.
+ */
 export interface NativeAddon {
   gemm(a: F, b: F, c: F, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     alpha: number, beta: number, strideA: number, strideB: number, strideC: number,
@@ -23,7 +27,6 @@ export interface NativeAddon {
   /** meta = [nd, shape..., srcStrides..., dstStrides...] */
   stridedCopy(src: A, dst: A, meta: Float64Array, srcOffset: number, dstOffset: number, accumulate: boolean): void;
   cast(src: A, dst: A): void;
-  fill(out: A, value: number): void;
   reduce(op: number, x: A, outer: number, size: number, inner: number, out: A): void;
   argReduce(isMin: boolean, x: A, outer: number, size: number, inner: number, out: Int32Array): void;
   softmax(x: F, rows: number, cols: number, out: F, log: boolean): void;

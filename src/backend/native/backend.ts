@@ -1,6 +1,6 @@
 // The native Backend: every kernel of src/backend/backend.ts routed to the Node-API addon for
 // float32/float64 (and int32 where the interface allows). The TypeScript reference runs only for
-// dtype combinations the addon does not take (mixed input dtypes), > 16 dims, and elementwise
+// dtype combinations the addon does not take (mixed input dtypes), > 16 dims, and binary/where
 // outputs under 32 elements (where the call costs more than the loop; results are identical).
 // fill uses TypedArray.prototype.fill, which is already native.
 

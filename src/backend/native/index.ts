@@ -60,5 +60,6 @@ export function setNumThreads(n: number): void {
 
 /** Threads the native kernels use now (1 without the addon). */
 export function getNumThreads(): number {
+  tryLoad();
   return addon ? addon.getNumThreads() : 1;
 }
