@@ -30,7 +30,10 @@ export interface GemmParams {
   /** C = alpha * op(A) op(B) + beta * C. beta = 0 ignores C's old contents (even NaN). */
   alpha: number;
   beta: number;
-  /** Element offset between consecutive batch matrices; 0 broadcasts one matrix over the batch. */
+  /**
+   * Element offset between consecutive batch matrices. strideA/strideB = 0 reuse one matrix for
+   * the whole batch; strideC = 0 accumulates every batch entry into one C, in batch order.
+   */
   strideA: number;
   strideB: number;
   strideC: number;
