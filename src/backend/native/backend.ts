@@ -234,5 +234,11 @@ export function createNativeBackend(N: NativeAddon): Backend {
       }
       N.sgdUpdate(param, grad, momentumBuf, p.lr, p.momentum, p.dampening, p.nesterov, p.weightDecay, p.firstStep);
     },
+
+    // No native RMSNorm / rotary kernels yet: the TypeScript reference runs on this backend too.
+    rmsNorm: tsBackend.rmsNorm,
+    rmsNormBackward: tsBackend.rmsNormBackward,
+    rotaryEmb: tsBackend.rotaryEmb,
+    rotaryEmbBackward: tsBackend.rotaryEmbBackward,
   };
 }
