@@ -60,6 +60,11 @@ describe("LlamaConfig", () => {
       assert.throws(() => new Llama(cfg), (e: Error) => e instanceof ModelConfigError && e.key === key && /^Llama: /.test(e.message) && re.test(e.message));
     });
   }
+  it("a validated config (as written to config.json) validates to itself", () => {
+    const c = validateLlamaConfig({ ...tiny, ffnDimMultiplier: 1.5, ropeTheta: 5e5 });
+    assert.deepEqual(validateLlamaConfig(JSON.parse(JSON.stringify(c)) as LlamaConfigInput), c);
+    assert.deepEqual(new Llama(c).config, c);
+  });
   it("rejects a non-object config and a bad dtype", () => {
     assert.throws(() => validateLlamaConfig(null as unknown as LlamaConfigInput), ModelConfigError);
     assert.throws(() => new Llama(tiny, { dtype: "int32" as "float32" }), DTypeError);

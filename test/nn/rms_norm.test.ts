@@ -79,6 +79,8 @@ describe("rmsNorm forward", () => {
     assert.ok(m.weight!.data.every((v) => v === 1));
     assert.equal(m.weight!.dtype, "float32");
     assert.equal(new nn.RMSNorm(3, { elementwiseAffine: false }).numParameters(), 0);
+    assert.equal(new nn.RMSNorm(3, { elementwiseAffine: false }).elementwiseAffine, false);
+    assert.deepEqual(m.normalizedShape, [2, 3]);
     assert.equal(m.toString(), "RMSNorm([2, 3], eps=0.000001, elementwiseAffine=true)");
   });
   it("runs on float32 close to the float64 result", () => {

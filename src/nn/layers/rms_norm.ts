@@ -21,6 +21,7 @@ export interface RMSNormOptions {
 export class RMSNorm extends Module {
   readonly normalizedShape: readonly number[];
   readonly eps: number | null;
+  readonly elementwiseAffine: boolean;
   weight: Parameter | null;
 
   constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
@@ -33,7 +34,8 @@ export class RMSNorm extends Module {
     }
     this.normalizedShape = Object.freeze(shape);
     this.eps = eps;
-    this.weight = opts.elementwiseAffine ?? true ? new Parameter(ones(shape, { dtype: opts.dtype ?? "float32" })) : null;
+    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    this.weight = this.elementwiseAffine ? new Parameter(ones(shape, { dtype: opts.dtype ?? "float32" })) : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -41,6 +43,6 @@ export class RMSNorm extends Module {
   }
 
   protected override extraRepr(): string {
-    return `[${this.normalizedShape.join(", ")}], eps=${this.eps === null ? "null" : this.eps}, elementwiseAffine=${this.weight !== null}`;
+    return `[${this.normalizedShape.join(", ")}], eps=${this.eps === null ? "null" : this.eps}, elementwiseAffine=${this.elementwiseAffine}`;
   }
 }
