@@ -8,3 +8,4 @@ export {
 export { type SafetensorsArray, type SafetensorsDType, SAFETENSORS_DTYPES, itemSize } from "./safetensors_dtype.js";
 export { MAX_HEADER_LENGTH } from "./safetensors_header.js";
 export { type IoFs, writeFileAtomic } from "./atomic.js";
+export { type LoadSafetensorsResult, type StateDictLoadable, loadSafetensorsIntoModel } from "./model_weights.js";
