@@ -228,6 +228,21 @@ describe("GPT forward", () => {
     assert.deepEqual(m2.forward(idx).logits.data, t1);
   });
 
+  it("nextTokenLogits (B, V) equals forward's last position", () => {
+    const m = new GPT(tiny, { dtype: "float64" });
+    const idx = ids([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+    const full = m.forward(idx).logits;
+    const next = m.nextTokenLogits(idx);
+    assert.deepEqual(next.shape, [2, 11]);
+    for (let b = 0; b < 2; b++) {
+      for (let v = 0; v < 11; v++) {
+        const e = full.data[(b * 5 + 4) * 11 + v]!;
+        assert.ok(Math.abs(next.data[b * 11 + v]! - e) <= 1e-12 * (1 + Math.abs(e)));
+      }
+    }
+    assert.throws(() => m.nextTokenLogits(ids([[1, 11]])), /GPT.nextTokenLogits: token id 11/);
+  });
+
   it("bad inputs are typed errors naming GPT.forward, before any work", () => {
     const m = new GPT(tiny);
     const cases: [() => unknown, new (...a: never[]) => Error, RegExp][] = [
