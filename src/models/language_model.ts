@@ -6,6 +6,7 @@ import { noGrad } from "../autograd/grad_mode.js";
 import type { Module } from "../nn/module.js";
 import { fmt } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { allocate } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { Generator, defaultGenerator } from "../util/rng.js";
 
@@ -40,10 +41,15 @@ export interface CausalLM {
   forward(idx: Tensor, targets?: Tensor | null): LanguageModelOutput;
   /** Append maxNewTokens sampled tokens to idx (B, T) -> (B, T + maxNewTokens) int32. */
   generate(idx: Tensor, maxNewTokens: number, opts?: GenerateOptions): Tensor;
+  /**
+   * Optional fast path for generation: the logits (B, V) of the token after idx (B, T), equal to
+   * forward(idx).logits[:, -1, :] but free to skip work for the other positions.
+   */
+  nextTokenLogits?(idx: Tensor): Tensor;
 }
 
 /** What the shared generation loop needs from a model. */
-export type GenerativeModel = Module & Pick<CausalLM, "blockSize" | "vocabSize" | "forward">;
+export type GenerativeModel = Module & Pick<CausalLM, "blockSize" | "vocabSize" | "forward" | "nextTokenLogits">;
 
 /** Sampling options after validation. */
 export interface SamplingConfig {
@@ -204,10 +210,7 @@ export function generate(model: GenerativeModel, idx: Tensor, maxNewTokens: numb
         const Tc = t - start;
         const ctx = new Int32Array(B * Tc);
         for (let b = 0; b < B; b++) ctx.set(seq.subarray(b * total + start, b * total + t), b * Tc);
-        const { logits } = model.forward(new Tensor(ctx, [B, Tc])); // (B, Tc, V)
-        const last = new Float64Array(B * V);
-        for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) last[b * V + v] = logits.data[(b * Tc + Tc - 1) * V + v]!;
-        const next = sampleNext(new Tensor(last, [B, V]), cfg, cfg.generator);
+        const next = sampleNext(lastLogits(model, new Tensor(ctx, [B, Tc])), cfg, cfg.generator);
         for (let b = 0; b < B; b++) seq[b * total + t] = next[b]!;
       }
     });
@@ -215,4 +218,24 @@ export function generate(model: GenerativeModel, idx: Tensor, maxNewTokens: numb
     for (const [m, mode] of modes) m.training = mode;
   }
   return new Tensor(seq, [B, total]);
+}
+
+/** (B, V) logits of the next token: the model's nextTokenLogits when it has one, else forward's last row. */
+function lastLogits(model: GenerativeModel, ctx: Tensor): Tensor {
+  const [B, Tc] = ctx.shape as [number, number];
+  const V = model.vocabSize;
+  if (model.nextTokenLogits) {
+    const out = model.nextTokenLogits(ctx);
+    if (out.ndim !== 2 || out.shape[0] !== B || out.shape[1] !== V) {
+      throw new ShapeError(`generate: nextTokenLogits must return (B, V) = [${B}, ${V}], got ${fmt(out.shape)}`);
+    }
+    return out;
+  }
+  const { logits } = model.forward(ctx); // (B, Tc, V)
+  if (logits.ndim !== 3 || logits.shape[0] !== B || logits.shape[1] !== Tc || logits.shape[2] !== V) {
+    throw new ShapeError(`generate: forward must return logits (B, T, V) = [${B}, ${Tc}, ${V}], got ${fmt(logits.shape)}`);
+  }
+  const last = allocate(logits.dtype, B * V);
+  for (let b = 0; b < B; b++) last.set(logits.data.subarray((b * Tc + Tc - 1) * V, (b * Tc + Tc) * V), b * V);
+  return new Tensor(last, [B, V]);
 }
