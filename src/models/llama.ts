@@ -15,6 +15,7 @@ import { RMSNorm } from "../nn/layers/rms_norm.js";
 import { type LoadStateDictResult, Module, type StateDict, StateDictError } from "../nn/module.js";
 import { precomputeRotaryCache } from "../ops/nn/rotary.js";
 import { reshape } from "../ops/shape/reshape.js";
+import { narrow } from "../ops/shape/slice.js";
 import { shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { FloatDType } from "../util/dtype.js";
@@ -57,10 +58,15 @@ export class LlamaModel extends Module {
 
   /** x (B, T, C) embedded tokens -> (B, T, C) after the layers and the final norm. */
   forward(x: Tensor): Tensor {
+    return this.norm.forward(this.trunk(x));
+  }
+
+  /** x (B, T, C) -> (B, T, C) after the decoder layers, before the final norm. */
+  trunk(x: Tensor): Tensor {
     const rope: RopeTables = { cos: this.rotary_cos, sin: this.rotary_sin };
     let h = x;
     for (const layer of this.layers) h = layer.forward(h, rope);
-    return this.norm.forward(h);
+    return h;
   }
 }
 
@@ -121,6 +127,17 @@ export class Llama extends Module implements CausalLM {
     const V = this.config.vocabSize;
     const loss = crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: -1 });
     return { logits, loss };
+  }
+
+  /**
+   * Generation's fast path: the logits (B, V) of the token after idx (B, T), equal to
+   * forward(idx).logits[:, -1, :], with the final norm and the head applied to the last position only.
+   */
+  nextTokenLogits(idx: Tensor): Tensor {
+    checkTokenInputs("Llama.nextTokenLogits", idx, null, this.config.blockSize, this.config.vocabSize);
+    const [B, T] = idx.shape as [number, number];
+    const last = narrow(this.model.trunk(this.model.embed_tokens.forward(idx)), 1, T - 1, 1); // (B, 1, C)
+    return reshape(this.lm_head.forward(this.model.norm.forward(last)), [B, this.config.vocabSize]);
   }
 
   /** Sample maxNewTokens tokens after idx (B, T): the shared loop of language_model.ts. */

@@ -203,6 +203,15 @@ describe("Llama.generate (the shared loop)", () => {
     }
     assert.deepEqual(generate(m, prompt, 10, { temperature: 0 }).toArray(), out.toArray());
   });
+  it("nextTokenLogits equals forward's last position (generation's fast path)", () => {
+    const idx = i32([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+    const { logits } = m.forward(idx);
+    const next = m.nextTokenLogits(idx);
+    assert.deepEqual(next.shape, [2, 13]);
+    const want = [...logits.data.slice(4 * 13, 5 * 13), ...logits.data.slice(9 * 13, 10 * 13)];
+    assert.ok(maxDiff(next.data, want) < 1e-12);
+    assert.throws(() => m.nextTokenLogits(i32([[0, 13]])), (e: Error) => e instanceof IndexError && /Llama\.nextTokenLogits/.test(e.message));
+  });
   it("sampling with a seed is reproducible, stays in the vocabulary, and restores training mode", () => {
     m.train();
     const a = m.generate(i32([[0]]), 12, { seed: 42, topK: 5, topP: 0.9, temperature: 0.8 });
