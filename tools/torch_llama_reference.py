@@ -83,9 +83,11 @@ def rms_case(name, shape, normalized_shape, affine, eps):
     }
 
 
-def rotary_case(name, shape, cache_len, theta, offset):
+def rotary_case(name, shape, cache_len, theta, offset, learnable_cache=False):
     D, T = shape[-1], shape[-2]
     cos, sin = rotary_cache(D, cache_len, theta)
+    cos.requires_grad_(learnable_cache)
+    sin.requires_grad_(learnable_cache)
     x = randn(*shape).requires_grad_(True)
     y = apply_rotary(x, cos[offset:offset + T], sin[offset:offset + T])
     gy = randn(*shape)
@@ -93,6 +95,7 @@ def rotary_case(name, shape, cache_len, theta, offset):
     return {
         "name": name, "shape": list(shape), "cacheLen": cache_len, "theta": theta, "positionOffset": offset,
         "cos": flat(cos), "sin": flat(sin), "x": flat(x), "gy": flat(gy), "y": flat(y), "gx": flat(x.grad),
+        "gCos": flat(cos.grad) if learnable_cache else None, "gSin": flat(sin.grad) if learnable_cache else None,
     }
 
 
@@ -109,6 +112,7 @@ ops = {
         rotary_case("bhtd_offset0", (2, 3, 5, 8), 5, 10000.0, 0),
         rotary_case("offset3_theta500000", (1, 2, 4, 6), 9, 500000.0, 3),
         rotary_case("three_dims_d2", (3, 7, 2), 7, 10000.0, 0),
+        rotary_case("learnable_cache_offset2", (2, 2, 3, 4), 6, 100.0, 2, learnable_cache=True),
     ],
 }
 

@@ -7,12 +7,19 @@
 
 import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
-import { isGradEnabled, record } from "../../autograd/index.js";
+import { record } from "../../autograd/index.js";
 import { fmt, shapesEqual } from "../../shape/shape.js";
+import { zeros } from "../../tensor/create.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { type FloatDType, allocate, isFloat, promoteTypes } from "../../util/dtype.js";
-import { AutogradError, ShapeError, ValueError } from "../../util/errors.js";
+import { ShapeError, ValueError } from "../../util/errors.js";
+import { mul } from "../binary.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
+import { sum } from "../reduce.js";
+import { cat } from "../shape/cat.js";
+import { reshape } from "../shape/reshape.js";
+import { narrow } from "../shape/slice.js";
+import { neg } from "../unary.js";
 
 export interface RotaryCacheOptions {
   /** Base of the frequencies theta^(-2i/D) (default 10000, LLaMA 1/2; LLaMA 3 uses 500000). */
@@ -71,8 +78,8 @@ const OP = "applyRotaryEmb";
 /**
  * x * cos + rotate_half(x) * sin with rotate_half(x) = cat(-x[..., D/2:], x[..., :D/2]), for x of
  * shape (..., T, D) (HF's (B, H, T, D) layout: heads before positions) and cos/sin of shape
- * (S, D), S >= positionOffset + T, shared by every leading index. Differentiable in x; cos and
- * sin are a constant cache (an error if they require grad, rather than a silently missing gradient).
+ * (S, D), S >= positionOffset + T, shared by every leading index. Differentiable in x, and in
+ * cos and sin too when they require grad (as PyTorch's composite formula is).
  */
 export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: RotaryOptions = {}): Tensor {
   requireTensor(OP, x, "x");
@@ -95,9 +102,6 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
   if (offset + T > S) {
     throw new ShapeError(`${OP}: positions ${offset}..${offset + T - 1} of x ${fmt(x.shape)} exceed the cos/sin cache of ${S} positions ${fmt(cos.shape)}`);
   }
-  if (isGradEnabled() && (cos.requiresGrad || sin.requiresGrad)) {
-    throw new AutogradError(`${OP}: cos and sin are a constant cache and are not differentiated; pass cos.detach() and sin.detach()`);
-  }
 
   const dtype = promoteTypes(promoteTypes(x.dtype, cos.dtype), sin.dtype);
   const X = castTensor(x, dtype).data as FloatArray;
@@ -108,10 +112,30 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
   const be = getBackend();
   if (x.numel > 0) be.rotaryEmb(X, C, Sn, n, T, D, offset, out);
 
-  return record(OP, [x], new Tensor(out, x.shape), (g) => {
-    const G = castTensor(g, dtype).data as FloatArray;
-    const gx = allocate(dtype, x.numel) as FloatArray;
-    if (x.numel > 0) be.rotaryEmbBackward(G, C, Sn, n, T, D, offset, gx);
-    return [new Tensor(gx, x.shape)];
-  }, { saves: [cos, sin] }); // reads the cache, never x
+  const cacheNeedsGrad = cos.requiresGrad || sin.requiresGrad;
+  return record(OP, [x, cos, sin], new Tensor(out, x.shape), (g, needs) => {
+    const Gt = castTensor(g, dtype);
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      const buf = allocate(dtype, x.numel) as FloatArray;
+      if (x.numel > 0) be.rotaryEmbBackward(Gt.data as FloatArray, C, Sn, n, T, D, offset, buf);
+      gx = new Tensor(buf, x.shape);
+    }
+    // A learnable cache (rare): d/dcos = sum over leading dims of g * x, d/dsin of g * rotate_half(x),
+    // placed at rows offset..offset+T-1 of (S, D). Composed from ops; the backward runs under noGrad.
+    const cacheGrad = (u: Tensor): Tensor => {
+      const rows = sum(reshape(mul(Gt, u), [n, T, D]), 0); // (T, D)
+      return cat([zeros([offset, D], { dtype }), rows, zeros([S - offset - T, D], { dtype })], 0); // (S, D)
+    };
+    const Xt = needs[1] || needs[2] ? castTensor(x, dtype) : null;
+    const gcos = needs[1] ? cacheGrad(Xt!) : null;
+    const gsin = needs[2] ? cacheGrad(rotateHalf(Xt!)) : null;
+    return [gx, gcos, gsin];
+  }, { saves: cacheNeedsGrad ? [x, cos, sin] : [cos, sin] }); // x is read only for the cache's gradient
+}
+
+/** cat(-x[..., D/2:], x[..., :D/2]) (HF's rotate_half). */
+function rotateHalf(x: Tensor): Tensor {
+  const h = x.shape[x.ndim - 1]! / 2;
+  return cat([neg(narrow(x, -1, h, h)), narrow(x, -1, 0, h)], -1);
 }
