@@ -3,10 +3,13 @@
 // thrown, and a successful parse copies nothing (entries are views into the input), so the reader
 // never holds more than the input's bytes.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { io, tensor } from "../../src/index.js";
 
-const { SafetensorsError, parseSafetensors, serializeSafetensors } = io;
+const { SafetensorsError, parseSafetensors, readSafetensors, serializeSafetensors } = io;
 const SOURCE = "fuzz.safetensors";
 
 /** mulberry32: small, seeded, deterministic. */
@@ -168,5 +171,38 @@ describe("safetensors fuzz", () => {
     t.diagnostic(`fuzz: ${ok} valid, ${problems.size} distinct problems, max ${maxMs.toFixed(2)} ms, total ${totalMs.toFixed(0)} ms`);
     assert.ok(ok > 50, `some corruptions stay valid (${ok})`);
     assert.ok(problems.size > 25, `many distinct problems reported (${problems.size})`);
+  });
+
+  it("300 corruptions read from disk give the same outcome as parsing the bytes, naming the path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "descent-fuzz-"));
+    try {
+      const base = baseFile();
+      const r = rng(7);
+      const path = join(dir, "model.safetensors");
+      for (let i = 0; i < 300; i++) {
+        const bytes = mutate(base, r);
+        writeFileSync(path, bytes);
+        let inMemory: string;
+        try {
+          inMemory = parseSafetensors(bytes, path).names().join(",");
+        } catch (e) {
+          assert.ok(e instanceof SafetensorsError);
+          inMemory = e.message;
+        }
+        let fromDisk: string;
+        try {
+          const f = readSafetensors(path);
+          fromDisk = f.names().join(",");
+          for (const e of f.entries) assert.equal(e.bytes.buffer.byteLength, bytes.length - 8 - f.headerLength, "one data buffer of exactly the data's size");
+        } catch (e) {
+          assert.ok(e instanceof SafetensorsError, `readSafetensors threw ${String(e)}`);
+          assert.equal(e.source, path);
+          fromDisk = e.message;
+        }
+        assert.equal(fromDisk, inMemory, `case ${i}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
