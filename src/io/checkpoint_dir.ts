@@ -291,9 +291,27 @@ export function resolveCheckpoint(path: string, options: { fs?: IoFs } = {}): st
   throw new CheckpointError(path, `not a checkpoint (no ${MANIFEST_FILE}) and not a run directory (no ${CHECKPOINTS_DIR}/)`);
 }
 
+/** A file's bytes in a Uint8Array of its own (readFileSync may hand out a slice of a shared pool). */
+function readWholeFile(fs: IoFs, path: string): Uint8Array {
+  const fd = fs.openSync(path, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const out = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const r = fs.readSync(fd, out, got, size - got, got);
+      if (r === 0) break;
+      got += r;
+    }
+    return got === size ? out : out.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Read `names` from a checkpoint (any path resolveCheckpoint accepts), verifying each file's size
- * and sha256 against the manifest. Returns name -> bytes.
+ * and sha256 against the manifest. Returns name -> bytes (each its own Uint8Array, byteOffset 0).
  */
 export function readCheckpointFiles(path: string, names: readonly string[], options: { fs?: IoFs } = {}): Map<string, Uint8Array> {
   const fs = options.fs ?? defaultFs;
@@ -306,7 +324,7 @@ export function readCheckpointFiles(path: string, names: readonly string[], opti
     if (!info) throw new CheckpointError(file, `not in this checkpoint (it has ${Object.keys(manifest.files).join(", ")})`);
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readWholeFile(fs, file);
     } catch (e) {
       throw new CheckpointError(file, `cannot read: ${(e as Error).message}`);
     }

@@ -36,7 +36,12 @@ const asBytes = (x: Uint8Array | string): Uint8Array => (typeof x === "string" ?
 
 function assertIsCheckpoint(dir: string, step: number): void {
   const got = readCheckpointFiles(dir, NAMES);
-  for (const [name, want] of Object.entries(filesAt(step))) assert.deepEqual(new Uint8Array(got.get(name)!), asBytes(want), `${name} of step ${step}`);
+  for (const [name, want] of Object.entries(filesAt(step))) {
+    const bytes = got.get(name)!;
+    assert.equal(bytes.byteOffset, 0);
+    assert.equal(bytes.buffer.byteLength, bytes.length, "each file in its own buffer");
+    assert.deepEqual(bytes, asBytes(want), `${name} of step ${step}`);
+  }
   assert.equal(readCheckpointManifest(resolveCheckpoint(dir)).step, step);
 }
 
