@@ -102,6 +102,7 @@ export function checkGenerateOptions(op: string, opts: GenerateOptions | undefin
  * top-k keeps logits >= the k-th largest (k clamped to V); top-p keeps the most likely tokens, in
  * descending order, until their softmax probability sums to >= topP (at least one token); then
  * one inverse-CDF draw over the softmax of what is left, in vocabulary order. Returns B ids.
+ * `generator`, when given, is used instead of opts.seed / opts.generator. NaN logits are a ValueError.
  */
 export function sampleNext(logits: Tensor, opts: GenerateOptions = {}, generator?: Generator): Int32Array {
   const op = "sampleNext";
@@ -123,9 +124,12 @@ export function sampleNext(logits: Tensor, opts: GenerateOptions = {}, generator
 /** One row of sampleNext; `row` is overwritten. */
 function sampleRow(row: Float64Array, cfg: SamplingConfig, gen: Generator): number {
   const V = row.length;
+  for (let v = 0; v < V; v++) {
+    if (Number.isNaN(row[v]!)) throw new ValueError(`generate: the logits contain NaN (vocabulary index ${v}); cannot sample`);
+  }
   if (cfg.temperature === 0) {
     let best = 0;
-    for (let v = 1; v < V; v++) if (row[v]! > row[best]! || (Number.isNaN(row[v]!) && !Number.isNaN(row[best]!))) best = v;
+    for (let v = 1; v < V; v++) if (row[v]! > row[best]!) best = v;
     return best;
   }
   for (let v = 0; v < V; v++) row[v] = row[v]! / cfg.temperature;
@@ -136,7 +140,7 @@ function sampleRow(row: Float64Array, cfg: SamplingConfig, gen: Generator): numb
   // Softmax in float64 (max-subtracted).
   let max = -Infinity;
   for (let v = 0; v < V; v++) if (row[v]! > max) max = row[v]!;
-  if (!Number.isFinite(max)) throw new ValueError(`generate: the logits of a row are all -Infinity, NaN or +Infinity (max ${max}); cannot sample`);
+  if (!Number.isFinite(max)) throw new ValueError(`generate: the logits of a row are all -Infinity or contain +Infinity (max ${max}); cannot sample`);
   let total = 0;
   for (let v = 0; v < V; v++) {
     row[v] = Math.exp(row[v]! - max);

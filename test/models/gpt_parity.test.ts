@@ -44,17 +44,19 @@ function decode(b64: string): Float64Array {
 const RTOL = 1e-9;
 
 /**
- * Worst elementwise error |a - e| / max(|e|, 1e-3 · max|e|): relative for ordinary entries, and
+ * Worst elementwise error |a - e| / max(|e|, floor · max|e|): relative for ordinary entries, and
  * relative to the tensor's scale for entries near zero (where pure relative error is noise).
  */
-function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>, slack?: ArrayLike<number>): { err: number; at: number } {
+function worstError(
+  actual: ArrayLike<number>, expected: ArrayLike<number>, slack?: ArrayLike<number>, floor = 1e-3,
+): { err: number; at: number } {
   assert.equal(actual.length, expected.length, "length");
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
   let err = 0;
   let at = -1;
   for (let i = 0; i < expected.length; i++) {
-    const denom = Math.max(Math.abs(expected[i]!), 1e-3 * scale, Number.MIN_VALUE);
+    const denom = Math.max(Math.abs(expected[i]!), floor * scale, Number.MIN_VALUE);
     const e = Math.max(0, Math.abs(actual[i]! - expected[i]!) - (slack?.[i] ?? 0)) / denom;
     if (!(e <= err)) {
       err = e;
@@ -72,8 +74,8 @@ function assertClose(
   assert.ok(err <= RTOL, `${what}: worst error ${err.toExponential(2)} at ${at} (${actual[at]} vs torch ${expected[at]})`);
 }
 
-function build(v: Variant): GPT {
-  const model = new GPT(v.config, { dtype: "float64" });
+function build(v: Variant, dtype: "float32" | "float64" = "float64"): GPT {
+  const model = new GPT(v.config, { dtype });
   const state: Record<string, Tensor> = {};
   for (const [k, b64] of Object.entries(v.stateDict)) {
     const shape = k === "lm_head.weight" ? [v.config.vocabSize, v.config.nEmbd] : v.paramShapes[k]!;
@@ -129,6 +131,25 @@ for (const v of fx.variants) {
       const lossAfter = noGrad(() => model.forward(ids(v.idx), ids(v.targets)).loss!.item());
       assertClose([lossAfter], [v.lossAfter], "loss after the step", worst);
       console.log(`# ${v.name}: worst error ${worst.err.toExponential(2)} (${worst.what})`);
+    });
+
+    it("float32 (the training dtype, its own kernels): logits, loss and gradients to float32 accuracy", () => {
+      const model = build(v, "float32");
+      const worst = { what: "", err: 0 };
+      // Float32 rounding (6e-8) grows through the graph, and a gradient entry can be a small
+      // difference of large terms, so here the error is relative to each tensor's scale: max|a - e| / max|e|.
+      const TOL32 = 2e-5;
+      const check = (a: ArrayLike<number>, e: ArrayLike<number>, what: string): void => {
+        const { err, at } = worstError(a, e, undefined, 1);
+        if (err > worst.err) Object.assign(worst, { what, err });
+        assert.ok(err <= TOL32, `${what}: worst error ${err.toExponential(2)} at ${at} (${a[at]} vs torch ${e[at]})`);
+      };
+      const { logits, loss } = model.forward(ids(v.idx), ids(v.targets));
+      check(logits.data, decode(v.logits), "logits");
+      check([loss!.item()], [v.loss], "loss");
+      loss!.backward();
+      for (const [n, p] of model.namedParameters()) check(p.grad!.data, decode(v.grads[n]!), `grad ${n}`);
+      console.log(`# ${v.name} (float32): worst error ${worst.err.toExponential(2)} (${worst.what})`);
     });
   });
 }

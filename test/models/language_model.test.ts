@@ -79,6 +79,8 @@ describe("sampleNext", () => {
     assert.throws(() => sampleNext(tensor([1, 2]), {}), ShapeError);
     assert.throws(() => sampleNext(tensor([[1, 2]], { dtype: "int32" }), {}), DTypeError);
     assert.throws(() => sampleNext(row([-Infinity, -Infinity]), {}), /all -Infinity/);
+    assert.throws(() => sampleNext(row([0, Number.NaN]), { temperature: 0 }), (e: unknown) => e instanceof ValueError && /contain NaN/.test((e as Error).message));
+    assert.throws(() => sampleNext(row([0, Number.NaN]), {}), /contain NaN/);
   });
 });
 
