@@ -5,3 +5,7 @@ export {
   type CausalLM, type GenerateOptions, type GenerativeModel, type LanguageModelOutput, type SamplingConfig,
   checkGenerateOptions, generate, sampleNext,
 } from "./language_model.js";
+export { ModelConfigError } from "./config.js";
+export { GPT_CONFIG_DEFAULTS, GPT_CONFIG_KEYS, type GPTConfig, validateGPTConfig } from "./gpt_config.js";
+export { Block, type BlockOptions, CausalSelfAttention, MLP } from "./gpt_blocks.js";
+export { GPT, type GPTOptions, GPTTransformer, type WeightDecayGroup } from "./gpt.js";
