@@ -6,7 +6,7 @@
 import { packageVersion } from "../util/version.js";
 import type { BatchSamplerState } from "../data/batch_sampler.js";
 import type { TokenizerJSON } from "../data/tokenizer.js";
-import type { OptimizerStateDict } from "../optim/optimizer.js";
+import type { HyperValue, OptimizerStateDict } from "../optim/optimizer.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type GeneratorState, defaultGenerator } from "../util/rng.js";
@@ -176,7 +176,7 @@ export function restoreState(t: Trainer, c: LoadedCheckpoint): void {
   j.optimizer.paramGroups.forEach((g, gi) => {
     const here = groups[gi]!.params.map((p) => names.get(p)!);
     if (!Array.isArray(g.params) || stable(g.params) !== stable(here)) fail("trainer.json", `optimizer group ${gi} lists other parameters than this model's`);
-    sdGroups.push({ lr: g.lr, betas: g.betas, eps: g.eps, weightDecay: g.weightDecay, amsgrad: g.amsgrad, params: g.params.map((n) => index.get(n)!) });
+    sdGroups.push(Object.assign({ lr: g.lr, betas: g.betas, eps: g.eps, weightDecay: g.weightDecay, amsgrad: g.amsgrad } as Record<string, HyperValue>, { params: g.params.map((n) => index.get(n)!) }));
   });
   const expectedMoments = new Set<string>();
   for (const [name, step] of Object.entries(j.optimizer.steps ?? {})) {
