@@ -16,12 +16,12 @@ export interface TinyRun {
   modelConfig: Record<string, unknown>;
 }
 
-export function tinyTrainer(opts: { config?: Partial<train.TrainConfig>; outDir?: string | null; dropout?: number; nEmbd?: number; seed?: number } = {}): TinyRun {
+export function tinyTrainer(opts: { config?: Partial<train.TrainConfig>; outDir?: string | null; dropout?: number; nEmbd?: number; seed?: number; initSeed?: number } = {}): TinyRun {
   const tokenizer = data.CharTokenizer.fromText(TEXT);
   const tokens = tokenizer.encode(TEXT);
   const splits = data.splitTokens(tokens, 8);
   const modelConfig = { vocabSize: tokenizer.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: opts.nEmbd ?? 16, dropout: opts.dropout ?? 0, bias: true, tieWeights: true };
-  manualSeed(opts.seed ?? 3);
+  manualSeed(opts.initSeed ?? opts.seed ?? 3); // a resumed trainer starts from other weights
   const model = new models.GPT(modelConfig);
   const trainer = new train.Trainer({
     model, train: splits.train, val: splits.val, tokenizer, outDir: opts.outDir ?? null, modelConfig, arch: "gpt",
