@@ -4,7 +4,7 @@
 // into place in one step, so a crash leaves the previous complete checkpoint or the new one.
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CheckpointError } from "../io/errors.js";
 import { defaultFs, fsyncDir, toBytes, uniqueSuffix, writeNewFileSynced } from "../io/atomic.js";
 
@@ -47,4 +47,9 @@ export function resolveCheckpointDir(pathOrRunDir: string): string {
   const steps = existsSync(root) ? readdirSync(root).filter((n) => n.startsWith(PREFIX) && /^step-\d+$/.test(n)).sort() : [];
   if (steps.length === 0) throw new CheckpointError(pathOrRunDir, "holds no checkpoint (no trainer.json, no checkpoints/step-* directory)");
   return join(root, steps[steps.length - 1]!);
+}
+
+/** The run directory a checkpoint directory belongs to (<run>/checkpoints/step-N -> <run>). */
+export function runDirOf(checkpointDir: string): string {
+  return dirname(dirname(resolve(checkpointDir)));
 }

@@ -9,7 +9,7 @@ export { Trainer, type TrainerOptions } from "./trainer.js";
 export { MetricsWriter, metricsLine, readMetrics } from "./metrics.js";
 export { ProgressRenderer, type ProgressOptions, type ProgressStream, formatDuration } from "./progress.js";
 export { CHECKPOINT_FILES, type CheckpointInfo, checkpointFiles, readCheckpoint } from "./checkpoint.js";
-export { resolveCheckpointDir } from "./checkpoint_store.js";
+export { resolveCheckpointDir, runDirOf } from "./checkpoint_store.js";
 export { CheckpointMismatchError } from "./checkpoint_errors.js";
 export { RESUMABLE_OVERRIDES, type TrainerJSON } from "./state.js";
 export { ARCHITECTURES, type Architecture, architecture } from "./architectures.js";

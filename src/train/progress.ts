@@ -35,7 +35,7 @@ export function formatDuration(sec: number): string {
 }
 
 export class ProgressRenderer {
-  readonly tty: boolean;
+  tty: boolean;
   private readonly intervalMs: number;
   private readonly redrawMs: number;
   private readonly now: () => number;
@@ -131,6 +131,12 @@ export class ProgressRenderer {
     this.status = "";
     if (this.cursorHidden) this.stream.write(SHOW_CURSOR);
     this.cursorHidden = false;
+  }
+
+  /** Stop redrawing (close the status line, show the cursor) and print plain lines from now on. */
+  plain(): void {
+    this.close();
+    this.tty = false;
   }
 
   private fit(s: string): string {

@@ -190,8 +190,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
    * is read and checked against this trainer's model, tokenizer and config before anything
    * changes; a problem is a CheckpointError naming the file.
    */
-  resume(pathOrRunDir: string): CheckpointInfo {
-    const ckpt = readCheckpoint(pathOrRunDir);
+  resume(pathOrRunDir: string | CheckpointInfo): CheckpointInfo {
+    const ckpt = typeof pathOrRunDir === "string" ? readCheckpoint(pathOrRunDir) : pathOrRunDir;
     restoreState(this, ckpt);
     this.resumedFrom = ckpt.dir;
     return ckpt;
