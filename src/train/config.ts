@@ -115,9 +115,12 @@ export function settingRange(key: keyof TrainConfig): string {
 
 /**
  * Fill in defaults and validate every setting and the cross-checks (minLr <= lr, warmupSteps <
- * steps). `name(key)` spells a key in messages (default `config.<key>`). Unknown keys are errors.
+ * steps; skipped with crossChecks: false, e.g. for flags that a checkpoint's settings will complete).
+ * `name(key)` spells a key in messages (default `config.<key>`). Unknown keys are errors.
  */
-export function validateTrainConfig(config: Partial<TrainConfig> = {}, name: (key: string) => string = (k) => `config.${k}`): TrainConfig {
+export function validateTrainConfig(
+  config: Partial<TrainConfig> = {}, name: (key: string) => string = (k) => `config.${k}`, opts: { crossChecks?: boolean } = {},
+): TrainConfig {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new TrainConfigError(`train config must be an object, got ${config === null ? "null" : typeof config}`, "");
   }
@@ -133,6 +136,7 @@ export function validateTrainConfig(config: Partial<TrainConfig> = {}, name: (ke
       (r.minOpen ? v > r.min : v >= r.min) && (r.maxOpen ? v < r.max : v <= r.max);
     if (!ok) throw new TrainConfigError(`${name(k)} must be ${describeRule(r)}, got ${JSON.stringify(v) ?? String(v)}`, k);
   }
+  if (opts.crossChecks === false) return c;
   if (c.minLr > c.lr) throw new TrainConfigError(`${name("minLr")} (${c.minLr}) must not exceed ${name("lr")} (${c.lr})`, "minLr");
   if (c.warmupSteps >= c.steps) throw new TrainConfigError(`${name("warmupSteps")} (${c.warmupSteps}) must be less than ${name("steps")} (${c.steps})`, "warmupSteps");
   return c;

@@ -258,7 +258,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   elapsedSessionSec = 0;
 }
 
-function startTokens(tok: Tokenizer): Int32Array {
+/** Where generated text starts: <|endoftext|> for GPT-2, else a newline, or id 0 if the vocabulary has none. */
+export function startTokens(tok: Tokenizer): Int32Array {
   if (tok.type === "gpt2") return Int32Array.of(50256);
   try {
     return tok.encode("\n");

@@ -4,8 +4,10 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { tokenizerFromJSON } from "../../data/dataset.js";
 import type { TokenizerJSON } from "../../data/tokenizer.js";
 import { readSafetensors } from "../../io/safetensors.js";
+import { StateDictError } from "../../nn/module.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { architecture } from "../../train/architectures.js";
+import { startTokens } from "../../train/trainer.js";
 import { resolveCheckpointDir } from "../../train/checkpoint_store.js";
 import { CheckpointError } from "../../io/errors.js";
 import { existsSync, readFileSync } from "node:fs";
@@ -49,8 +51,14 @@ export function registerSampleCommand(program: Command, io: CliIO): void {
       const tokenizer = await tokenizerFromJSON(readJson(dir, "tokenizer.json") as TokenizerJSON);
       if (tokenizer.vocabSize > (config["vocabSize"] as number)) throw new CheckpointError(join(dir, "tokenizer.json"), `has ${tokenizer.vocabSize} tokens but the model only ${String(config["vocabSize"])}`);
       const model = arch.create(config);
-      model.loadStateDict(Object.fromEntries(readSafetensors(join(dir, "model.safetensors")).tensors()));
-      const prompt = o.prompt !== undefined ? tokenizer.encode(o.prompt) : tokenizer.type === "gpt2" ? Int32Array.of(50256) : tokenizer.encode("\n");
+      const weights = join(dir, "model.safetensors");
+      try {
+        model.loadStateDict(Object.fromEntries(readSafetensors(weights).tensors()));
+      } catch (e) {
+        if (e instanceof StateDictError) throw new CheckpointError(weights, `does not fit config.json: ${e.message}`);
+        throw e;
+      }
+      const prompt = o.prompt !== undefined ? tokenizer.encode(o.prompt) : startTokens(tokenizer);
       if (prompt.length === 0) throw new UsageError("--prompt encodes to no tokens");
       const out = model.generate(new Tensor(prompt, [1, prompt.length]), o.maxNewTokens ?? 500, {
         temperature: o.temperature ?? 0.8, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed ?? 1337,

@@ -7,11 +7,13 @@ import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { setNumThreads } from "../../backend/index.js";
 import { prepareData } from "../../data/dataset.js";
+import { TokenizerError } from "../../data/errors.js";
+import { CheckpointMismatchError } from "../../train/checkpoint_errors.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { architecture } from "../../train/architectures.js";
 import { readCheckpoint } from "../../train/checkpoint.js";
 import { resolveCheckpointDir, runDirOf } from "../../train/checkpoint_store.js";
-import { type TrainConfig, TRAIN_CONFIG_KEYS } from "../../train/config.js";
+import { type TrainConfig, TRAIN_CONFIG_KEYS, TrainConfigError, validateTrainConfig } from "../../train/config.js";
 import type { TrainSummary } from "../../train/events.js";
 import { MetricsWriter } from "../../train/metrics.js";
 import { ProgressRenderer, type ProgressStream, formatDuration } from "../../train/progress.js";
@@ -71,6 +73,12 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
   if (s.explicit.has("tokenizer") && extra.tokenizer !== s.run.tokenizer) throw new UsageError(`--tokenizer ${s.run.tokenizer} differs from the checkpoint's ${extra.tokenizer} (${ckpt.dir}/tokenizer.json)`);
   if (s.explicit.has("arch") && saved.arch !== s.run.arch) throw new UsageError(`--arch ${s.run.arch} differs from the checkpoint's ${saved.arch} (${ckpt.dir}/trainer.json)`);
   if (train.steps < saved.step) throw new UsageError(`--steps ${train.steps} is below the checkpoint's step ${saved.step}; --steps is the total step count`);
+  try {
+    validateTrainConfig(train, flagOf);
+  } catch (e) {
+    if (e instanceof TrainConfigError) throw new UsageError(`${e.message} (with the checkpoint's settings from ${ckpt.dir}/trainer.json)`);
+    throw e;
+  }
   return { train, modelConfig: ckpt.modelConfig, extra };
 }
 
@@ -87,7 +95,13 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
     if (s.run.out !== undefined && resolve(s.run.out) !== runDir) throw new UsageError(`--out ${s.run.out} differs from the resumed run's directory ${runDir}; a resumed run continues in its own directory`);
     const { train, modelConfig, extra } = resumedSettings(s, ckpt);
     const dataPath = s.run.data ?? extra.dataPath ?? undefined;
-    const data = await prepareData({ data: dataPath, tokenizer: extra.tokenizer as "char" | "gpt2", blockSize: train.blockSize, tokenizerJSON: ckpt.tokenizer ?? undefined });
+    let data: Awaited<ReturnType<typeof prepareData>>;
+    try {
+      data = await prepareData({ data: dataPath, tokenizer: extra.tokenizer as "char" | "gpt2", blockSize: train.blockSize, tokenizerJSON: ckpt.tokenizer ?? undefined });
+    } catch (e) {
+      if (e instanceof TokenizerError) throw new CheckpointMismatchError(join(ckpt.dir, "tokenizer.json"), `does not fit the corpus: ${e.message}`);
+      throw e;
+    }
     if (data.summary.sha256 !== extra.data.sha256) {
       throw new UsageError(`the corpus (${data.summary.source}, sha256 ${data.summary.sha256.slice(0, 12)}…) differs from the one the checkpoint was trained on (${extra.data.source}, sha256 ${extra.data.sha256.slice(0, 12)}…, ${ckpt.dir}/trainer.json)`);
     }

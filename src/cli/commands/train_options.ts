@@ -137,7 +137,8 @@ export function resolveTrainSettings(given: Record<string, unknown>, fromFile: R
   for (const f of TRAIN_FLAGS) if (f.target === "train" && merged[f.key] !== undefined) trainPart[f.key] = merged[f.key];
   let train: TrainConfig;
   try {
-    train = validateTrainConfig(trainPart as Partial<TrainConfig>, flagOf);
+    // Resuming: the checkpoint's settings complete these, and trainCommand checks the result.
+    train = validateTrainConfig(trainPart as Partial<TrainConfig>, flagOf, { crossChecks: merged["resume"] === undefined });
   } catch (e) {
     if (e instanceof TrainConfigError) throw new UsageError(e.message);
     throw e;
