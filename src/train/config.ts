@@ -47,7 +47,7 @@ export interface TrainConfig {
 export const DEFAULT_PEAK_FLOPS = 200e9;
 
 export const TRAIN_CONFIG_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
-  steps: 600,
+  steps: 500,
   batchSize: 16,
   blockSize: 128,
   gradAccum: 1,
@@ -60,8 +60,8 @@ export const TRAIN_CONFIG_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   eps: 1e-8,
   gradClip: 1.0,
   evalInterval: 100,
-  evalIters: 10,
-  checkpointInterval: 200,
+  evalIters: 8,
+  checkpointInterval: 100,
   seed: 1337,
   sampleTokens: 400,
   sampleTemperature: 0.8,
