@@ -10,10 +10,14 @@ export class JsonNumber {
 
 export type JsonValue = Map<string, JsonValue> | JsonValue[] | string | JsonNumber | boolean | null;
 
-/** A syntax error at a character position of the input. */
-export class JsonSyntaxError extends Error {
-  constructor(readonly problem: string, readonly position: number) {
-    super(`${problem} at position ${position}`);
+/**
+ * A syntax error at a character position of the input. Not an Error subclass: it is always caught
+ * and rethrown as a SafetensorsError, so capturing a stack trace here would be wasted work.
+ */
+export class JsonSyntaxError {
+  constructor(readonly problem: string, readonly position: number) {}
+  get message(): string {
+    return `${this.problem} at position ${this.position}`;
   }
 }
 
