@@ -1,12 +1,13 @@
 // A Trainer's checkpoint on disk: model.safetensors (the state dict, a tied head once),
 // optimizer.safetensors (AdamW moments by parameter name), trainer.json, config.json (the model's
-// hyperparameters), tokenizer.json. The same state always gives the same bytes. Reading checks
-// every file (format, JSON, tensors) and names the file in every error.
+// hyperparameters), tokenizer.json, written by io.writeCheckpoint (crash-safe, with a manifest of
+// sizes and sha256). The same state always gives the same bytes. Reading checks every file
+// (manifest, format, JSON, tensors) and names the file in every error.
 
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readCheckpointFiles } from "../io/checkpoint_dir.js";
 import { CheckpointError } from "../io/errors.js";
-import { readSafetensors, serializeSafetensors } from "../io/safetensors.js";
+import { parseSafetensors, serializeSafetensors } from "../io/safetensors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { TokenizerJSON } from "../data/tokenizer.js";
 import { resolveCheckpointDir, writeCheckpointDir } from "./checkpoint_store.js";
@@ -36,21 +37,12 @@ export function writeRunCheckpoint(runDir: string, trainer: Trainer): string {
   return writeCheckpointDir(runDir, trainer.step, checkpointFiles(trainer));
 }
 
-function readJson(dir: string, name: string): unknown {
-  const path = join(dir, name);
-  if (!existsSync(path)) throw new CheckpointError(path, "missing (the checkpoint is incomplete)");
-  const text = readFileSync(path, "utf8");
+function parseJson(path: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (e) {
     throw new CheckpointError(path, `is not valid JSON (${(e as Error).message}); the file is corrupt or truncated`);
   }
-}
-
-function readTensors(dir: string, name: string): Map<string, Tensor> {
-  const path = join(dir, name);
-  if (!existsSync(path)) throw new CheckpointError(path, "missing (the checkpoint is incomplete)");
-  return readSafetensors(path).tensors(); // SafetensorsError names the file and the problem
 }
 
 function checkTrainerJson(path: string, j: unknown): TrainerJSON {
@@ -72,11 +64,15 @@ function checkTrainerJson(path: string, j: unknown): TrainerJSON {
 /** Read and check a checkpoint (a checkpoint directory or a run directory's latest). Nothing is changed. */
 export function readCheckpoint(pathOrRunDir: string): LoadedCheckpoint {
   const dir = resolveCheckpointDir(pathOrRunDir);
-  const trainerJson = checkTrainerJson(join(dir, "trainer.json"), readJson(dir, "trainer.json"));
-  const modelConfig = readJson(dir, "config.json");
+  // Sizes and sha256 are checked against the checkpoint's manifest first.
+  const files = readCheckpointFiles(dir, CHECKPOINT_FILES);
+  const json = (name: string) => parseJson(join(dir, name), files.get(name)!);
+  const tensors = (name: string) => parseSafetensors(files.get(name)!, join(dir, name)).tensors(); // errors name the file
+  const trainerJson = checkTrainerJson(join(dir, "trainer.json"), json("trainer.json"));
+  const modelConfig = json("config.json");
   if (!modelConfig || typeof modelConfig !== "object" || Array.isArray(modelConfig)) throw new CheckpointError(join(dir, "config.json"), "must hold a JSON object of model hyperparameters");
-  const tokenizer = readJson(dir, "tokenizer.json") as TokenizerJSON | null;
-  const model = readTensors(dir, "model.safetensors");
-  const moments = readTensors(dir, "optimizer.safetensors");
+  const tokenizer = json("tokenizer.json") as TokenizerJSON | null;
+  const model = tensors("model.safetensors");
+  const moments = tensors("optimizer.safetensors");
   return { dir, json: trainerJson, model, moments, tokenizer, modelConfig: modelConfig as Record<string, unknown> };
 }

@@ -143,7 +143,7 @@ describe("descent train / sample end to end (tiny)", () => {
       assert.match(r.err, pattern);
       assert.deepEqual(changed(snapshot(out), ref), []);
     };
-    await expect(["train", "--resume", out, "--lr", "0.5"], /--lr 0\.5 differs from the checkpoint's 0\.003 \(.*step-00000009\/trainer\.json\)/);
+    await expect(["train", "--resume", out, "--lr", "0.5"], /--lr 0\.5 differs from the checkpoint's 0\.003 \(.*step-000009\/trainer\.json\)/);
     await expect(["train", "--resume", out, "--n-embd", "32"], /--n-embd 32 differs from the checkpoint's 16 \(.*config\.json\)/);
     await expect(["train", "--resume", out, "--steps", "5"], /--steps 5 is below the checkpoint's step 9/);
     const other = join(root, "other.txt");
@@ -156,9 +156,9 @@ describe("descent train / sample end to end (tiny)", () => {
     try {
       const r = await run(["train", "--resume", out, "--steps", "12"]);
       assert.equal(r.code, 1);
-      assert.match(r.err, /model\.safetensors: /);
+      assert.match(r.err, /incomplete checkpoint: model\.safetensors is \d+ bytes but the manifest says \d+/);
       assert.deepEqual(changed(snapshot(out), snap), []);
-      assert.match((await run(["sample", "--checkpoint", out])).err, /model\.safetensors: /);
+      assert.match((await run(["sample", "--checkpoint", out])).err, /model\.safetensors is \d+ bytes/);
     } finally {
       writeFileSync(model, bytes);
     }
@@ -166,7 +166,7 @@ describe("descent train / sample end to end (tiny)", () => {
     const tokBytes = readFileSync(tok);
     writeFileSync(tok, JSON.stringify({ type: "char", chars: ["a", "b"] }));
     try {
-      await expect(["train", "--resume", out, "--steps", "12"], /tokenizer\.json: does not fit the corpus: CharTokenizer\.encode: character "t"/, snapshot(out));
+      await expect(["train", "--resume", out, "--steps", "12"], /incomplete checkpoint: tokenizer\.json is \d+ bytes/, snapshot(out));
     } finally {
       writeFileSync(tok, tokBytes);
     }

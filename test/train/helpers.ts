@@ -16,9 +16,10 @@ export interface TinyRun {
   modelConfig: Record<string, unknown>;
 }
 
-export function tinyTrainer(opts: { config?: Partial<train.TrainConfig>; outDir?: string | null; dropout?: number; nEmbd?: number; seed?: number; initSeed?: number } = {}): TinyRun {
-  const tokenizer = data.CharTokenizer.fromText(TEXT);
-  const tokens = tokenizer.encode(TEXT);
+export function tinyTrainer(opts: { config?: Partial<train.TrainConfig>; outDir?: string | null; dropout?: number; nEmbd?: number; seed?: number; initSeed?: number; text?: string } = {}): TinyRun {
+  const text = opts.text ?? TEXT;
+  const tokenizer = data.CharTokenizer.fromText(text);
+  const tokens = tokenizer.encode(text);
   const splits = data.splitTokens(tokens, 8);
   const modelConfig = { vocabSize: tokenizer.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: opts.nEmbd ?? 16, dropout: opts.dropout ?? 0, bias: true, tieWeights: true };
   manualSeed(opts.initSeed ?? opts.seed ?? 3); // a resumed trainer starts from other weights

@@ -3,14 +3,14 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { tokenizerFromJSON } from "../../data/dataset.js";
 import type { TokenizerJSON } from "../../data/tokenizer.js";
-import { readSafetensors } from "../../io/safetensors.js";
+import { readCheckpointFiles } from "../../io/checkpoint_dir.js";
+import { parseSafetensors } from "../../io/safetensors.js";
 import { StateDictError } from "../../nn/module.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { architecture } from "../../train/architectures.js";
 import { startTokens } from "../../train/trainer.js";
 import { resolveCheckpointDir } from "../../train/checkpoint_store.js";
 import { CheckpointError } from "../../io/errors.js";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { CliIO } from "../program.js";
@@ -22,13 +22,11 @@ const num = (flag: string, int: boolean, lo: number, hi: number, loOpen = false)
   return v;
 };
 
-function readJson(dir: string, name: string): unknown {
-  const p = join(dir, name);
-  if (!existsSync(p)) throw new CheckpointError(p, "missing (the checkpoint is incomplete)");
+function parseJson(path: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(readFileSync(p, "utf8"));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (e) {
-    throw new CheckpointError(p, `is not valid JSON (${(e as Error).message})`);
+    throw new CheckpointError(path, `is not valid JSON (${(e as Error).message})`);
   }
 }
 
@@ -45,15 +43,18 @@ export function registerSampleCommand(program: Command, io: CliIO): void {
     .addOption(new Option("--seed <n>", "sampling seed (default: 1337)").argParser(num("--seed", true, 0, Number.MAX_SAFE_INTEGER)))
     .action(async (o: { checkpoint: string; prompt?: string; maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number }) => {
       const dir = resolveCheckpointDir(o.checkpoint);
-      const trainerJson = readJson(dir, "trainer.json") as { arch?: string } | null;
+      // Sizes and sha256 checked against the checkpoint's manifest.
+      const files = readCheckpointFiles(dir, ["trainer.json", "config.json", "tokenizer.json", "model.safetensors"]);
+      const readJson = (name: string) => parseJson(join(dir, name), files.get(name)!);
+      const trainerJson = readJson("trainer.json") as { arch?: string } | null;
       const arch = architecture(trainerJson?.arch ?? "gpt");
-      const config = arch.validate(readJson(dir, "config.json") as Record<string, unknown>);
-      const tokenizer = await tokenizerFromJSON(readJson(dir, "tokenizer.json") as TokenizerJSON);
+      const config = arch.validate(readJson("config.json") as Record<string, unknown>);
+      const tokenizer = await tokenizerFromJSON(readJson("tokenizer.json") as TokenizerJSON);
       if (tokenizer.vocabSize > (config["vocabSize"] as number)) throw new CheckpointError(join(dir, "tokenizer.json"), `has ${tokenizer.vocabSize} tokens but the model only ${String(config["vocabSize"])}`);
       const model = arch.create(config);
       const weights = join(dir, "model.safetensors");
       try {
-        model.loadStateDict(Object.fromEntries(readSafetensors(weights).tensors()));
+        model.loadStateDict(Object.fromEntries(parseSafetensors(files.get("model.safetensors")!, weights).tensors()));
       } catch (e) {
         if (e instanceof StateDictError) throw new CheckpointError(weights, `does not fit config.json: ${e.message}`);
         throw e;
