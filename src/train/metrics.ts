@@ -1,7 +1,8 @@
 // metrics.jsonl: one JSON object per logged step, appended as the run goes, fields in a fixed
 // order (step, loss, lr, gradNorm, tokensPerSec, elapsedSec, then valLoss, trainLoss on eval steps).
 
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { StepRecord } from "./events.js";
 import type { Trainer } from "./trainer.js";
@@ -31,7 +32,10 @@ export class MetricsWriter {
   }
 
   write(r: StepRecord): void {
-    this.fd ??= openSync(this.path, "a");
+    if (this.fd === null) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, "a");
+    }
     writeSync(this.fd, metricsLine(r) + "\n");
   }
 

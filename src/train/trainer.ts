@@ -33,8 +33,8 @@ export interface TrainerOptions {
   tokenizer?: Tokenizer | null;
   /** Run directory for checkpoints (metrics.jsonl is the CLI's listener); null: nothing is written. */
   outDir?: string | null;
-  /** The model's hyperparameters, written as config.json (e.g. a GPTConfig). */
-  modelConfig?: Record<string, unknown>;
+  /** The model's hyperparameters, written as config.json (default: the model's `config`, e.g. a GPTConfig). */
+  modelConfig?: object;
   /** Architecture name recorded in trainer.json ("gpt"). */
   arch?: string;
   /** Anything else to record in trainer.json (e.g. the data summary). */
@@ -88,7 +88,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     this.model = model;
     this.tokenizer = opts.tokenizer ?? null;
     this.outDir = opts.outDir ?? null;
-    this.modelConfig = opts.modelConfig ?? {};
+    this.modelConfig = { ...(opts.modelConfig ?? (model as { config?: object }).config ?? {}) } as Record<string, unknown>;
     this.arch = opts.arch ?? "custom";
     this.extra = opts.extra ?? {};
     const B = config.batchSize, T = config.blockSize;
