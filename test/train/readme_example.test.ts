@@ -27,6 +27,8 @@ it("README example: prepareData, models.GPT, train.Trainer with metrics and prog
   trainer.on("eval", (e) => lines.push(`step ${e.step}: val loss ${e.valLoss.toFixed(3)}`));
   const summary = await trainer.run();
   // ---
+  const stderrFits: train.ProgressStream = process.stderr; // the README passes process.stderr
+  assert.equal(typeof stderrFits.write, "function");
   assert.equal(summary.step, 30);
   assert.ok(summary.lastValLoss! < summary.unigramEntropy, `${summary.lastValLoss} vs ${summary.unigramEntropy}`);
   assert.equal(summary.sample!.length, 21);
