@@ -22,6 +22,7 @@ import { normal_, zeros_ } from "../nn/init.js";
 import type { Parameter } from "../nn/parameter.js";
 import { add } from "../ops/binary.js";
 import { reshape } from "../ops/shape/reshape.js";
+import { narrow } from "../ops/shape/slice.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { FloatDType } from "../util/dtype.js";
@@ -124,20 +125,36 @@ export class GPT extends Module implements CausalLM {
   forward(idx: Tensor, targets: Tensor | null = null): LanguageModelOutput {
     this.checkTokens(idx, targets);
     const [B, T] = idx.shape as [number, number];
-    const { wte, wpe, drop, h, ln_f } = this.transformer;
-    const pos = new Tensor(Int32Array.from({ length: T }, (_, i) => i), [T]);
-    let x = drop.forward(add(wte.forward(idx), wpe.forward(pos))); // (B, T, C) + (T, C)
-    for (const block of h) x = block.forward(x);
-    const logits = this.lm_head.forward(ln_f.forward(x)); // (B, T, V)
+    const logits = this.lm_head.forward(this.transformer.ln_f.forward(this.trunk(idx))); // (B, T, V)
     if (targets === null) return { logits, loss: null };
     const V = this.config.vocabSize;
     const loss = crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: -1 });
     return { logits, loss };
   }
 
-  /** Typed errors for forward's inputs, naming GPT.forward (before any work). */
-  private checkTokens(idx: Tensor, targets: Tensor | null): void {
-    const op = "GPT.forward";
+  /**
+   * Logits of the token after idx (B, T): (B, V) from the last position only, the head applied
+   * to one position instead of T (what generation needs; nanoGPT's inference path does the same).
+   */
+  nextTokenLogits(idx: Tensor): Tensor {
+    this.checkTokens(idx, null, "GPT.nextTokenLogits");
+    const [B, T] = idx.shape as [number, number];
+    const last = narrow(this.trunk(idx), 1, T - 1, 1); // (B, 1, C)
+    return reshape(this.lm_head.forward(this.transformer.ln_f.forward(last)), [B, this.config.vocabSize]);
+  }
+
+  /** Embeddings and the blocks: idx (B, T) -> (B, T, C), before ln_f. */
+  private trunk(idx: Tensor): Tensor {
+    const T = idx.shape[1]!;
+    const { wte, wpe, drop, h } = this.transformer;
+    const pos = new Tensor(Int32Array.from({ length: T }, (_, i) => i), [T]);
+    let x = drop.forward(add(wte.forward(idx), wpe.forward(pos))); // (B, T, C) + (T, C)
+    for (const block of h) x = block.forward(x);
+    return x;
+  }
+
+  /** Typed errors for forward's inputs, naming the method (before any work). */
+  private checkTokens(idx: Tensor, targets: Tensor | null, op = "GPT.forward"): void {
     if (!(idx instanceof Tensor)) throw new ValueError(`${op}: idx must be a Tensor of token ids (B, T), got ${idx === null ? "null" : typeof idx}`);
     if (idx.dtype !== "int32") throw new DTypeError(`${op}: idx must be int32 token ids, got dtype ${idx.dtype} ${fmt(idx.shape)}`);
     if (idx.ndim !== 2 || idx.shape[0] === 0 || idx.shape[1] === 0) {

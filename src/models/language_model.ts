@@ -6,6 +6,7 @@ import { noGrad } from "../autograd/grad_mode.js";
 import type { Module } from "../nn/module.js";
 import { fmt } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { allocate } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { Generator, defaultGenerator } from "../util/rng.js";
 
@@ -40,10 +41,15 @@ export interface CausalLM {
   forward(idx: Tensor, targets?: Tensor | null): LanguageModelOutput;
   /** Append maxNewTokens sampled tokens to idx (B, T) -> (B, T + maxNewTokens) int32. */
   generate(idx: Tensor, maxNewTokens: number, opts?: GenerateOptions): Tensor;
+  /**
+   * Optional fast path for generation: the logits (B, V) of the token after idx (B, T), equal to
+   * forward(idx).logits[:, -1, :] but free to skip work for the other positions.
+   */
+  nextTokenLogits?(idx: Tensor): Tensor;
 }
 
 /** What the shared generation loop needs from a model. */
-export type GenerativeModel = Module & Pick<CausalLM, "blockSize" | "vocabSize" | "forward">;
+export type GenerativeModel = Module & Pick<CausalLM, "blockSize" | "vocabSize" | "forward" | "nextTokenLogits">;
 
 /** Sampling options after validation. */
 export interface SamplingConfig {
@@ -96,6 +102,7 @@ export function checkGenerateOptions(op: string, opts: GenerateOptions | undefin
  * top-k keeps logits >= the k-th largest (k clamped to V); top-p keeps the most likely tokens, in
  * descending order, until their softmax probability sums to >= topP (at least one token); then
  * one inverse-CDF draw over the softmax of what is left, in vocabulary order. Returns B ids.
+ * `generator`, when given, is used instead of opts.seed / opts.generator. NaN logits are a ValueError.
  */
 export function sampleNext(logits: Tensor, opts: GenerateOptions = {}, generator?: Generator): Int32Array {
   const op = "sampleNext";
@@ -117,9 +124,12 @@ export function sampleNext(logits: Tensor, opts: GenerateOptions = {}, generator
 /** One row of sampleNext; `row` is overwritten. */
 function sampleRow(row: Float64Array, cfg: SamplingConfig, gen: Generator): number {
   const V = row.length;
+  for (let v = 0; v < V; v++) {
+    if (Number.isNaN(row[v]!)) throw new ValueError(`generate: the logits contain NaN (vocabulary index ${v}); cannot sample`);
+  }
   if (cfg.temperature === 0) {
     let best = 0;
-    for (let v = 1; v < V; v++) if (row[v]! > row[best]! || (Number.isNaN(row[v]!) && !Number.isNaN(row[best]!))) best = v;
+    for (let v = 1; v < V; v++) if (row[v]! > row[best]!) best = v;
     return best;
   }
   for (let v = 0; v < V; v++) row[v] = row[v]! / cfg.temperature;
@@ -130,7 +140,7 @@ function sampleRow(row: Float64Array, cfg: SamplingConfig, gen: Generator): numb
   // Softmax in float64 (max-subtracted).
   let max = -Infinity;
   for (let v = 0; v < V; v++) if (row[v]! > max) max = row[v]!;
-  if (!Number.isFinite(max)) throw new ValueError(`generate: the logits of a row are all -Infinity, NaN or +Infinity (max ${max}); cannot sample`);
+  if (!Number.isFinite(max)) throw new ValueError(`generate: the logits of a row are all -Infinity or contain +Infinity (max ${max}); cannot sample`);
   let total = 0;
   for (let v = 0; v < V; v++) {
     row[v] = Math.exp(row[v]! - max);
@@ -204,10 +214,7 @@ export function generate(model: GenerativeModel, idx: Tensor, maxNewTokens: numb
         const Tc = t - start;
         const ctx = new Int32Array(B * Tc);
         for (let b = 0; b < B; b++) ctx.set(seq.subarray(b * total + start, b * total + t), b * Tc);
-        const { logits } = model.forward(new Tensor(ctx, [B, Tc])); // (B, Tc, V)
-        const last = new Float64Array(B * V);
-        for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) last[b * V + v] = logits.data[(b * Tc + Tc - 1) * V + v]!;
-        const next = sampleNext(new Tensor(last, [B, V]), cfg, cfg.generator);
+        const next = sampleNext(lastLogits(model, new Tensor(ctx, [B, Tc])), cfg, cfg.generator);
         for (let b = 0; b < B; b++) seq[b * total + t] = next[b]!;
       }
     });
@@ -215,4 +222,24 @@ export function generate(model: GenerativeModel, idx: Tensor, maxNewTokens: numb
     for (const [m, mode] of modes) m.training = mode;
   }
   return new Tensor(seq, [B, total]);
+}
+
+/** (B, V) logits of the next token: the model's nextTokenLogits when it has one, else forward's last row. */
+function lastLogits(model: GenerativeModel, ctx: Tensor): Tensor {
+  const [B, Tc] = ctx.shape as [number, number];
+  const V = model.vocabSize;
+  if (model.nextTokenLogits) {
+    const out = model.nextTokenLogits(ctx);
+    if (out.ndim !== 2 || out.shape[0] !== B || out.shape[1] !== V) {
+      throw new ShapeError(`generate: nextTokenLogits must return (B, V) = [${B}, ${V}], got ${fmt(out.shape)}`);
+    }
+    return out;
+  }
+  const { logits } = model.forward(ctx); // (B, Tc, V)
+  if (logits.ndim !== 3 || logits.shape[0] !== B || logits.shape[1] !== Tc || logits.shape[2] !== V) {
+    throw new ShapeError(`generate: forward must return logits (B, T, V) = [${B}, ${Tc}, ${V}], got ${fmt(logits.shape)}`);
+  }
+  const last = allocate(logits.dtype, B * V);
+  for (let b = 0; b < B; b++) last.set(logits.data.subarray((b * Tc + Tc - 1) * V, (b * Tc + Tc) * V), b * V);
+  return new Tensor(last, [B, V]);
 }

@@ -79,6 +79,8 @@ describe("sampleNext", () => {
     assert.throws(() => sampleNext(tensor([1, 2]), {}), ShapeError);
     assert.throws(() => sampleNext(tensor([[1, 2]], { dtype: "int32" }), {}), DTypeError);
     assert.throws(() => sampleNext(row([-Infinity, -Infinity]), {}), /all -Infinity/);
+    assert.throws(() => sampleNext(row([0, Number.NaN]), { temperature: 0 }), (e: unknown) => e instanceof ValueError && /contain NaN/.test((e as Error).message));
+    assert.throws(() => sampleNext(row([0, Number.NaN]), {}), /contain NaN/);
   });
 });
 
@@ -117,6 +119,21 @@ describe("generate (shared loop)", () => {
     assert.notDeepEqual(generate(m, idx, 30, { seed: 43 }).toArray(), a);
     const g1 = new Generator(42);
     assert.deepEqual(generate(m, idx, 30, { generator: g1 }).toArray(), a); // seed n == new Generator(n)
+  });
+
+  it("uses the model's nextTokenLogits when it has one, and checks its shape", () => {
+    const m = new Bigram(table, 4) as Bigram & { nextTokenLogits?: (idx: Tensor) => Tensor };
+    const calls: number[] = [];
+    m.nextTokenLogits = (idx: Tensor): Tensor => {
+      calls.push(idx.shape[1]!);
+      const [B, T] = idx.shape as [number, number];
+      return tensor(Array.from({ length: B }, (_, b) => table[idx.data[b * T + T - 1]!]!), { dtype: "float64" });
+    };
+    assert.deepEqual(generate(m, tensor([[0]], { dtype: "int32" }), 3, { temperature: 0 }).toArray(), [[0, 1, 2, 0]]);
+    assert.deepEqual(calls, [1, 2, 3]);
+    assert.deepEqual(m.seenT, []); // forward was not needed
+    m.nextTokenLogits = (): Tensor => tensor([[1, 2]], { dtype: "float64" });
+    assert.throws(() => generate(m, tensor([[0]], { dtype: "int32" }), 1), /generate: nextTokenLogits must return \(B, V\) = \[1, 3\]/);
   });
 
   it("restores the modes when forward throws", () => {
