@@ -2,6 +2,7 @@
 import "./methods/shape.js";
 import "./methods/arith.js";
 import "./methods/softmax.js";
+import "./methods/math.js";
 
 export * from "./binary.js";
 export { to } from "./cast.js";
@@ -14,3 +15,9 @@ export * from "./shape/index.js";
 export * from "./unary.js";
 export { type VarOptions, prod, std, var, variance } from "./variance.js";
 export { maskedFill, where } from "./where.js";
+export * from "./math_unary.js";
+export * from "./math_binary.js";
+export * from "./activation.js";
+export { normalize, vectorNorm } from "./norm.js";
+export { oneHot } from "./nn/one_hot.js";
+export { type PadMode, pad } from "./shape/pad.js";

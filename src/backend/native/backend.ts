@@ -101,18 +101,20 @@ export function createNativeBackend(N: NativeAddon): Backend {
     name: "native",
 
     unary(op, x, out) {
-      if (!sameType(x, out)) return tsBackend.unary(op, x, out);
-      N.unary(unaryCode.get(op)!, x, out);
+      const code = unaryCode.get(op); // ops without a native kernel run on the TS reference
+      if (code === undefined || !sameType(x, out)) return tsBackend.unary(op, x, out);
+      N.unary(code, x, out);
     },
 
     unaryBackward(op, x, y, gy, out) {
-      if (!sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.unaryBackward(op, x, y, gy, out);
-      N.unaryBackward(unaryCode.get(op)!, x, y, gy, out);
+      const code = unaryCode.get(op);
+      if (code === undefined || !sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.unaryBackward(op, x, y, gy, out);
+      N.unaryBackward(code, x, y, gy, out);
     },
 
     binary(op, a, aShape, b, bShape, out, outShape) {
-      const code = binaryCode.get(op)!;
-      if (!sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16 || out.length < SMALL) {
+      const code = binaryCode.get(op);
+      if (code === undefined || !sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16 || out.length < SMALL) {
         return tsBackend.binary(op, a, aShape, b, bShape, out, outShape);
       }
       N.binary(code, a, b, out, binaryMeta(aShape, a.length, bShape, b.length, outShape, out.length));
@@ -142,6 +144,14 @@ export function createNativeBackend(N: NativeAddon): Backend {
       N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
         p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
     },
+
+    // No native kernels yet: activations, scans and sort run on the TS reference.
+    activation: tsBackend.activation,
+    activationBackward: tsBackend.activationBackward,
+    scan: tsBackend.scan,
+    cumprodBackward: tsBackend.cumprodBackward,
+    cumExtreme: tsBackend.cumExtreme,
+    sort: tsBackend.sort,
 
     stridedCopy(src, dst, p: StridedCopyParams) {
       if (!sameType(src, dst) || p.shape.length > 16) return tsBackend.stridedCopy(src, dst, p);

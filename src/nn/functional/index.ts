@@ -13,3 +13,4 @@ export { type NllLossOptions, nllLoss } from "../../ops/nn/nll_loss.js";
 export { logSoftmax, softmax } from "../../ops/nn/softmax.js";
 export { linear } from "../../ops/matmul.js";
 export { type GeluOptions, gelu, relu, sigmoid, tanh } from "../../ops/unary.js";
+export * from "./activations.js";

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""PyTorch reference values for the breadth ops (rounding, trig, fmod/remainder, activations,
+pad, scans, sort/topk, flip/roll/diag/tril, scatter/scatterReduce, maskedSelect, einsum, ...),
+written to test/fixtures/torch_ops_breadth_reference.json in the same case format as
+tools/torch_reference.py (read that docstring), replayed by test/parity/breadth_*.test.ts.
+
+    /usr/bin/python3 tools/torch_ops_breadth_reference.py
+
+Differences from torch_reference.py: values may be NaN/Infinity (written as the strings "NaN",
+"Infinity", "-Infinity"); a case may set "signedZeros": true (the sign of every zero must
+match) or "forwardOnly": true (PyTorch defines no gradient, e.g. floor_divide); boolean outputs
+are recorded with dtype "bool" (Descent returns int32 0/1 until its bool dtype lands).
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+SEED = 20261201
+rng = np.random.default_rng(SEED)
+F64 = torch.float64
+OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "torch_ops_breadth_reference.json")
+cases = []
+NAN, INF = float("nan"), float("inf")
+
+
+def randn(*shape, scale=1.0):
+    return rng.standard_normal(shape) * scale
+
+
+def uniform(lo, hi, *shape):
+    return rng.uniform(lo, hi, shape)
+
+
+def away_from_zero(*shape, lo=0.5, hi=2.0):
+    return rng.uniform(lo, hi, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+def ints(lo, hi, *shape):
+    return rng.integers(lo, hi, shape).astype(np.int64)
+
+
+def distinct(*shape):
+    n = int(np.prod(shape)) if shape else 1
+    v = (rng.permutation(n) - n / 2) * 0.37 + rng.uniform(-0.1, 0.1, n)
+    return v.reshape(shape)
+
+
+def f64(values):
+    return np.array(values, dtype=np.float64)
+
+
+class T:
+    def __init__(self, i):
+        self.i = i
+
+
+a0, a1, a2, a3 = T(0), T(1), T(2), T(3)
+
+
+def to_json_args(a):
+    if isinstance(a, T):
+        return {"$t": a.i}
+    if isinstance(a, (list, tuple)):
+        return [to_json_args(x) for x in a]
+    if isinstance(a, dict):
+        return {k: to_json_args(v) for k, v in a.items()}
+    if isinstance(a, float) and not math.isfinite(a):
+        return {"$num": "NaN" if math.isnan(a) else ("Infinity" if a > 0 else "-Infinity")}
+    return a
+
+
+def num(x):
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return x
+
+
+def flat(arr):
+    arr = np.asarray(arr)
+    if arr.dtype.kind == "f":
+        return [num(x) for x in arr.reshape(-1)]
+    if arr.dtype.kind == "b":
+        return [int(x) for x in arr.reshape(-1)]
+    return [int(x) for x in arr.reshape(-1)]
+
+
+def case(name, op, inputs, args, fn, grad=None, signed_zeros=False, forward_only=False):
+    if grad is None:
+        grad = [np.asarray(x).dtype.kind == "f" and not forward_only for x in inputs]
+    tins = []
+    for x, g in zip(inputs, grad):
+        x = np.asarray(x)
+        if x.dtype.kind == "f":
+            tins.append(torch.tensor(x, dtype=F64, requires_grad=g))
+        elif x.dtype.kind == "b":
+            tins.append(torch.tensor(x, dtype=torch.bool))
+        else:
+            tins.append(torch.tensor(x, dtype=torch.int64))
+    out = fn(*tins)
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    rec_outs = []
+    loss = None
+    for o in outs:
+        entry = {"shape": list(o.shape)}
+        if o.is_floating_point():
+            assert o.dtype == F64, f"{name}: output dtype {o.dtype}"
+            cot = rng.standard_normal(tuple(o.shape))
+            entry["dtype"] = "float64"
+            entry["values"] = flat(o.detach().numpy())
+            entry["cot"] = flat(cot)
+            if o.requires_grad:
+                term = (o * torch.tensor(cot, dtype=F64)).sum()
+                loss = term if loss is None else loss + term
+        elif o.dtype == torch.bool:
+            entry["dtype"] = "bool"
+            entry["values"] = flat(o.numpy())
+        else:
+            entry["dtype"] = "int32"
+            entry["values"] = flat(o.numpy())
+        rec_outs.append(entry)
+    if loss is None:
+        grad = [False] * len(inputs)
+    wanted = [t for t, g in zip(tins, grad) if g]
+    grads = iter(torch.autograd.grad(loss, wanted, allow_unused=True) if wanted else [])
+    rec_ins = []
+    for x, t, g in zip(inputs, tins, grad):
+        x = np.asarray(x)
+        kind = x.dtype.kind
+        entry = {"shape": list(x.shape), "dtype": "float64" if kind == "f" else ("bool" if kind == "b" else "int32"), "values": flat(x)}
+        if g:
+            gr = next(grads)
+            entry["grad"] = flat(torch.zeros_like(t) if gr is None else gr.numpy())
+        rec_ins.append(entry)
+    c = {"name": f"{op}: {name}", "op": op, "args": to_json_args(args), "inputs": rec_ins, "outputs": rec_outs}
+    if signed_zeros:
+        c["signedZeros"] = True
+    if forward_only:
+        c["forwardOnly"] = True
+    cases.append(c)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding: half-to-even ties, signed zeros, infinities; gradient zero (frac: one).
+
+ROUND_EDGES = f64([-2.5, -1.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 3.5, -3.7, 3.7, 1e300, -INF, INF, NAN, 0.49999999999999994])
+for op, f in {"floor": torch.floor, "ceil": torch.ceil, "round": torch.round, "trunc": torch.trunc}.items():
+    case("[2,3,4] random", op, [randn(2, 3, 4, scale=3.0)], [a0], f)
+    case("edges: ties, ±0, ±Inf, NaN", op, [ROUND_EDGES], [a0], f, signed_zeros=True)
+    case("int32 stays int32", op, [ints(-5, 5, 6)], [a0], f)
+case("decimals 2 (ties of the scaled value)", "round", [f64([1.2345, 2.675, 0.125, -0.125, 1234.5, -0.0049])], [a0, {"decimals": 2}],
+     lambda x: torch.round(x, decimals=2), signed_zeros=True)
+case("decimals -2", "round", [f64([1250.0, 1350.0, -1250.0, 49.0, -49.0, 151.0])], [a0, {"decimals": -2}],
+     lambda x: torch.round(x, decimals=-2), signed_zeros=True)
+case("random with gradient", "frac", [randn(3, 4, scale=3.0)], [a0], torch.frac)
+case("edges", "frac", [f64([-1.5, -0.0, 0.0, 2.0, -2.0, 1e300, INF, -INF, NAN])], [a0], torch.frac, signed_zeros=True)
+
+# ---------------------------------------------------------------------------------------------
+# Smooth unary ops, inside their domains, plus the domain edges.
+
+SMOOTH = {
+    "tan": (torch.tan, lambda *s: uniform(-1.4, 1.4, *s)),
+    "asin": (torch.asin, lambda *s: uniform(-0.95, 0.95, *s)),
+    "acos": (torch.acos, lambda *s: uniform(-0.95, 0.95, *s)),
+    "atan": (torch.atan, lambda *s: randn(*s, scale=3.0)),
+    "sinh": (torch.sinh, lambda *s: randn(*s, scale=2.0)),
+    "cosh": (torch.cosh, lambda *s: randn(*s, scale=2.0)),
+    "asinh": (torch.asinh, lambda *s: randn(*s, scale=3.0)),
+    "acosh": (torch.acosh, lambda *s: uniform(1.1, 5.0, *s)),
+    "atanh": (torch.atanh, lambda *s: uniform(-0.95, 0.95, *s)),
+    "log2": (torch.log2, lambda *s: uniform(0.1, 10.0, *s)),
+    "log10": (torch.log10, lambda *s: uniform(0.1, 100.0, *s)),
+    "exp2": (torch.exp2, lambda *s: randn(*s, scale=3.0)),
+}
+EDGES = {
+    "asin": [-1.0, 1.0, 1.5, NAN], "acos": [-1.0, 1.0, -1.5], "atanh": [-1.0, 1.0, 2.0], "acosh": [1.0, 0.5, INF],
+    "log2": [0.0, -1.0, INF], "log10": [0.0, -0.0, -1.0], "exp2": [-INF, INF, 1100.0, -1100.0], "tan": [0.0, -0.0],
+    "atan": [INF, -INF, -0.0], "sinh": [INF, -INF, 800.0], "cosh": [INF, -INF, 800.0], "asinh": [INF, -INF, -0.0],
+}
+for op, (f, gen) in SMOOTH.items():
+    case("[7]", op, [gen(7)], [a0], f)
+    case("[2,3,4]", op, [gen(2, 3, 4)], [a0], f)
+    case("0-d", op, [gen()], [a0], f)
+    case("domain edges (forward)", op, [f64(EDGES[op])], [a0], f, forward_only=True)
+
+# ---------------------------------------------------------------------------------------------
+# NaN/Inf tests (boolean results).
+
+SPECIAL = f64([1.0, NAN, INF, -INF, -0.0, 1e308, -5.0])
+for op, f in {"isnan": torch.isnan, "isinf": torch.isinf, "isfinite": torch.isfinite}.items():
+    case("specials", op, [SPECIAL], [a0], f)
+    case("int32 input", op, [ints(-3, 3, 4)], [a0], f)
+
+# ---------------------------------------------------------------------------------------------
+# Binary ops: negative operands, broadcasting, number operands, int32.
+
+NEG_A = f64([-7.5, 7.5, -7.5, 7.5, -4.0, 4.0, 5.0, -5.0, 0.0, -0.0, 3.25, -1.0])
+NEG_B = f64([2.0, -2.0, -2.0, 2.0, 2.0, -2.0, 3.0, 3.0, 2.0, 2.0, 0.5, INF])
+for op, f in {"fmod": torch.fmod, "remainder": torch.remainder}.items():
+    case("negative operands, ±0, Inf divisor (forward)", op, [NEG_A, NEG_B], [a0, a1], f, signed_zeros=True, forward_only=True)
+    case("[2,3] and [3] (gradients)", op, [randn(2, 3, scale=4.0), away_from_zero(3, lo=0.7, hi=2.0)], [a0, a1], f)
+    case("tensor and number -1.5", op, [randn(5, scale=4.0)], [a0, -1.5], lambda a, f=f: f(a, -1.5))
+    case("int32 with negative operands", op, [np.array([-7, 7, -7, 7, 0, 5]), np.array([2, -2, -2, 2, 3, 3])], [a0, a1], f)
+case("negative operands, ±0, Inf divisor", "floorDivide", [NEG_A, NEG_B], [a0, a1], torch.floor_divide, signed_zeros=True, forward_only=True)
+case("[2,3] and [3]", "floorDivide", [randn(2, 3, scale=4.0), away_from_zero(3)], [a0, a1], torch.floor_divide, forward_only=True)
+case("int32 with negative operands", "floorDivide", [np.array([-7, 7, -7, 7, 0, 5]), np.array([2, -2, -2, 2, 3, 3])], [a0, a1], torch.floor_divide)
+case("signs incl. ±0 and Inf", "copysign", [f64([1.0, -2.0, 3.0, -4.0, 0.0, 5.0, INF]), f64([-0.0, 0.0, -1.0, 2.0, -3.0, -INF, -1.0])],
+     [a0, a1], torch.copysign, signed_zeros=True)
+case("[2,3] and [3]", "copysign", [randn(2, 3), away_from_zero(3)], [a0, a1], torch.copysign)
+case("tensor and number -1", "copysign", [randn(4)], [a0, -1.0], lambda a: torch.copysign(a, -1.0))
+case("[2,3] and [2,1]", "logaddexp", [randn(2, 3, scale=3.0), randn(2, 1, scale=3.0)], [a0, a1], torch.logaddexp)
+case("large and infinite (forward)", "logaddexp", [f64([800.0, -800.0, -INF, INF, INF, 1.0]), f64([800.0, -801.0, -INF, INF, -INF, -INF])],
+     [a0, a1], torch.logaddexp, forward_only=True)
+case("all quadrants", "atan2", [f64([1.0, 1.0, -1.0, -1.0, 0.5, -2.0]), f64([1.0, -1.0, 1.0, -1.0, 0.0, 0.3])], [a0, a1], torch.atan2)
+case("[3,1] and [4]", "atan2", [randn(3, 1), randn(4)], [a0, a1], torch.atan2)
+case("signed zeros (forward)", "atan2", [f64([0.0, -0.0, 0.0, -0.0]), f64([0.0, 0.0, -0.0, -0.0])], [a0, a1], torch.atan2,
+     signed_zeros=True, forward_only=True)
+case("number weight 0.3", "lerp", [randn(2, 3), randn(2, 3)], [a0, a1, 0.3], lambda a, b: torch.lerp(a, b, 0.3))
+case("number weight 0.8", "lerp", [randn(4), randn(4)], [a0, a1, 0.8], lambda a, b: torch.lerp(a, b, 0.8))
+case("tensor weight (broadcast, both branches)", "lerp", [randn(2, 3), randn(3), f64([[0.1, 0.7, -0.4], [1.2, 0.5, 0.49]])],
+     [a0, a1, a2], torch.lerp)
+
+# ---------------------------------------------------------------------------------------------
+# Activations (functional), with points at and around their kinks.
+
+ACT_X = f64([-25.0, -4.0, -3.0, -2.5, -1.0, -0.3, 0.0, 0.3, 1.0, 2.5, 3.0, 4.0, 25.0])
+ACTS = {
+    "silu": ([], F.silu), "mish": ([], F.mish), "selu": ([], F.selu), "hardswish": ([], F.hardswish),
+    "hardsigmoid": ([], F.hardsigmoid), "relu6": ([], F.relu6), "logsigmoid": ([], F.logsigmoid), "softsign": ([], F.softsign),
+    "softplus": ([], F.softplus), "elu": ([], F.elu), "celu": ([], F.celu), "hardtanh": ([], F.hardtanh),
+    "leakyRelu": ([], F.leaky_relu),
+}
+for op, (extra, f) in ACTS.items():
+    case("kinks and tails", op, [ACT_X], [a0], f)
+    case("[2,3,4] random", op, [randn(2, 3, 4, scale=3.0)], [a0], f)
+case("beta 2, threshold 5", "softplus", [ACT_X], [a0, 2.0, 5.0], lambda x: F.softplus(x, beta=2.0, threshold=5.0))
+case("beta 0.5", "softplus", [randn(6, scale=4.0)], [a0, 0.5], lambda x: F.softplus(x, beta=0.5))
+case("alpha 0.5", "elu", [ACT_X], [a0, 0.5], lambda x: F.elu(x, alpha=0.5))
+case("alpha 2", "celu", [ACT_X], [a0, 2.0], lambda x: F.celu(x, alpha=2.0))
+case("minVal -2, maxVal 2.5 (edges)", "hardtanh", [f64([-3.0, -2.0, -1.0, 0.0, 2.5, 3.0])], [a0, -2.0, 2.5],
+     lambda x: F.hardtanh(x, -2.0, 2.5))
+case("relu6 edges 0 and 6", "relu6", [f64([-1.0, 0.0, 3.0, 6.0, 7.0])], [a0], F.relu6)
+case("slope 0.2", "leakyRelu", [ACT_X], [a0, 0.2], lambda x: F.leaky_relu(x, 0.2))
+case("int32 hardtanh", "hardtanh", [ints(-4, 4, 6)], [a0], F.hardtanh)
+case("dim 1", "softmin", [randn(3, 4)], [a0, 1], lambda x: F.softmin(x, dim=1))
+case("dim 0", "softmin", [randn(3, 4)], [a0, 0], lambda x: F.softmin(x, dim=0))
+
+# normalize: p = 2 / 1 / 3 / inf (with ties) and a zero row.
+case("p 2 dim 1 (default)", "normalize", [randn(3, 4)], [a0], F.normalize)
+case("p 1 dim 0", "normalize", [randn(3, 4)], [a0, 1, 0], lambda x: F.normalize(x, p=1, dim=0))
+case("p 3 dim -1", "normalize", [randn(2, 5)], [a0, 3, -1], lambda x: F.normalize(x, p=3, dim=-1))
+case("p inf with a tie", "normalize", [f64([[1.0, -3.0, 3.0], [0.5, 0.2, -0.1]])], [a0, INF, 1], lambda x: F.normalize(x, p=INF, dim=1))
+case("zero row (eps)", "normalize", [f64([[0.0, 0.0, 0.0], [1.0, 2.0, -2.0]])], [a0], F.normalize)
+case("eps 0.5 active", "normalize", [f64([[0.1, 0.2], [3.0, 4.0]])], [a0, 2, 1, 0.5], lambda x: F.normalize(x, 2, 1, 0.5))
+case("ord 2 over all dims", "vectorNorm", [randn(2, 3)], [a0], lambda x: torch.linalg.vector_norm(x))
+case("ord 1 dim 1 keepDim", "vectorNorm", [randn(2, 3)], [a0, 1, 1, True], lambda x: torch.linalg.vector_norm(x, 1, 1, True))
+case("ord 0.5 dim 0", "vectorNorm", [away_from_zero(3, 2)], [a0, 0.5, 0], lambda x: torch.linalg.vector_norm(x, 0.5, 0))
+case("ord 3 dims [0,1]", "vectorNorm", [randn(2, 3, 2)], [a0, 3, [0, 1]], lambda x: torch.linalg.vector_norm(x, 3, [0, 1]))
+case("ord -inf dim 1", "vectorNorm", [distinct(2, 4)], [a0, -INF, 1], lambda x: torch.linalg.vector_norm(x, -INF, 1))
+case("zero vector ord 2", "vectorNorm", [f64([[0.0, 0.0], [1.0, 1.0]])], [a0, 2, 1], lambda x: torch.linalg.vector_norm(x, 2, 1))
+
+# oneHot (int64 in PyTorch, int32 here).
+case("numClasses 4", "oneHot", [np.array([[0, 3], [2, 1]])], [a0, 4], lambda t: F.one_hot(t, 4))
+case("inferred numClasses", "oneHot", [np.array([1, 0, 4])], [a0], F.one_hot)
+
+# pad: constant (incl. negative), reflect and replicate at their limits, circular.
+case("constant last dim", "pad", [randn(2, 3)], [a0, [1, 2]], lambda x: F.pad(x, (1, 2)))
+case("constant two dims value 1.5", "pad", [randn(2, 3, 2)], [a0, [1, 0, 2, 1], "constant", 1.5], lambda x: F.pad(x, (1, 0, 2, 1), value=1.5))
+case("constant negative (crop) and positive", "pad", [randn(2, 5)], [a0, [-1, 2, 1, -1]], lambda x: F.pad(x, (-1, 2, 1, -1)))
+case("constant all three dims", "pad", [randn(2, 2, 2)], [a0, [1, 1, 0, 1, 1, 0]], lambda x: F.pad(x, (1, 1, 0, 1, 1, 0)))
+case("reflect 1 dim at the limit (size-1)", "pad", [randn(2, 4)], [a0, [3, 3], "reflect"], lambda x: F.pad(x, (3, 3), mode="reflect"))
+case("reflect 2 dims", "pad", [randn(1, 3, 4)], [a0, [2, 1, 1, 2], "reflect"], lambda x: F.pad(x, (2, 1, 1, 2), mode="reflect"))
+case("reflect negative", "pad", [randn(1, 5)], [a0, [-1, 2], "reflect"], lambda x: F.pad(x, (-1, 2), mode="reflect"))
+case("replicate 1 dim, more than the size", "pad", [randn(2, 3)], [a0, [4, 2], "replicate"], lambda x: F.pad(x, (4, 2), mode="replicate"))
+case("replicate 2 dims", "pad", [randn(2, 2, 3)], [a0, [1, 2, 2, 0], "replicate"], lambda x: F.pad(x, (1, 2, 2, 0), mode="replicate"))
+case("circular 2 dims", "pad", [randn(1, 1, 3, 4)], [a0, [2, 1, 1, 3], "circular"], lambda x: F.pad(x, (2, 1, 1, 3), mode="circular"))
+
+# @@MORE@@
+
+
+def main():
+    head = {"generator": "tools/torch_ops_breadth_reference.py", "torch": torch.__version__, "seed": SEED,
+            "gradient": "d sum_k(output_k * cot_k) / d input"}
+    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
+    text = "{\"meta\":" + json.dumps(head, separators=(",", ":")) + ",\n\"cases\":[\n" + ",\n".join(lines) + "\n]}\n"
+    json.loads(text)
+    with open(OUT_PATH, "w") as fh:
+        fh.write(text)
+    print(f"wrote {len(cases)} cases over {len({c['op'] for c in cases})} ops, {len(text) / 1e6:.2f} MB -> {os.path.normpath(OUT_PATH)}")
+
+
+if __name__ == "__main__":
+    main()
