@@ -282,6 +282,73 @@ case("replicate 1 dim, more than the size", "pad", [randn(2, 3)], [a0, [4, 2], "
 case("replicate 2 dims", "pad", [randn(2, 2, 3)], [a0, [1, 2, 2, 0], "replicate"], lambda x: F.pad(x, (1, 2, 2, 0), mode="replicate"))
 case("circular 2 dims", "pad", [randn(1, 1, 3, 4)], [a0, [2, 1, 1, 3], "circular"], lambda x: F.pad(x, (2, 1, 1, 3), mode="circular"))
 
+# ---------------------------------------------------------------------------------------------
+# Shape ops.
+
+case("dims [0,2]", "flip", [randn(2, 3, 4)], [a0, [0, 2]], lambda x: torch.flip(x, [0, 2]))
+case("dim -1", "flip", [randn(3, 4)], [a0, [-1]], lambda x: torch.flip(x, [-1]))
+case("shift 2 without dims (flattened)", "roll", [randn(2, 3)], [a0, 2], lambda x: torch.roll(x, 2))
+case("shifts [1,-1] dims [0,1]", "roll", [randn(2, 3)], [a0, [1, -1], [0, 1]], lambda x: torch.roll(x, (1, -1), (0, 1)))
+case("shift larger than the size", "roll", [randn(4, 3)], [a0, 7, 0], lambda x: torch.roll(x, 7, 0))
+case("1-D to matrix, offset 1", "diag", [randn(3)], [a0, 1], lambda x: torch.diag(x, 1))
+case("1-D to matrix, offset -2", "diag", [randn(2)], [a0, -2], lambda x: torch.diag(x, -2))
+case("matrix diagonal -1", "diag", [randn(3, 4)], [a0, -1], lambda x: torch.diag(x, -1))
+case("3-D offset 1 dims (2, 0)", "diagonal", [randn(2, 3, 4)], [a0, 1, 2, 0], lambda x: torch.diagonal(x, 1, 2, 0))
+case("default on [3,4]", "diagonal", [randn(3, 4)], [a0], torch.diagonal)
+case("offset -1 dims (-1, -2)", "diagonal", [randn(2, 4, 3)], [a0, -1, -1, -2], lambda x: torch.diagonal(x, -1, -1, -2))
+case("offset beyond the matrix (empty)", "diagonal", [randn(2, 3)], [a0, 5], lambda x: torch.diagonal(x, 5))
+for op, f in {"tril": torch.tril, "triu": torch.triu}.items():
+    case("[3,4]", op, [randn(3, 4)], [a0], f)
+    case("batched [2,3,3] diagonal 1", op, [randn(2, 3, 3)], [a0, 1], lambda x, f=f: f(x, 1))
+    case("[4,3] diagonal -1", op, [randn(4, 3)], [a0, -1], lambda x, f=f: f(x, -1))
+case("dim 1 into [2,-1]", "unflatten", [randn(3, 6)], [a0, 1, [2, -1]], lambda x: torch.unflatten(x, 1, (2, -1)))
+case("dim -1 into [2,2,1]", "unflatten", [randn(2, 4)], [a0, -1, [2, 2, 1]], lambda x: torch.unflatten(x, -1, (2, 2, 1)))
+case("[2,3] by [2,1,2]", "repeat", [randn(2, 3)], [a0, [2, 1, 2]], lambda x: x.repeat(2, 1, 2))
+case("[3] by [2,2]", "repeat", [randn(3)], [a0, [2, 2]], lambda x: x.repeat(2, 2))
+case("number, no dim (flattened)", "repeatInterleave", [randn(2, 2)], [a0, 2], lambda x: torch.repeat_interleave(x, 2))
+case("tensor repeats dim 0", "repeatInterleave", [randn(3, 2), np.array([1, 0, 3])], [a0, a1, 0],
+     lambda x, r: torch.repeat_interleave(x, r, dim=0))
+case("number dim -1", "repeatInterleave", [randn(2, 3)], [a0, 3, -1], lambda x: torch.repeat_interleave(x, 3, dim=-1))
+
+# ---------------------------------------------------------------------------------------------
+# Scans.
+
+case("dim 1", "cumsum", [randn(3, 4)], [a0, 1], lambda x: torch.cumsum(x, 1))
+case("dim 0 of [3,2,2]", "cumsum", [randn(3, 2, 2)], [a0, 0], lambda x: torch.cumsum(x, 0))
+case("int32", "cumsum", [ints(-5, 5, 2, 4)], [a0, -1], lambda x: torch.cumsum(x, -1))
+case("dim 1 random", "cumprod", [away_from_zero(3, 4)], [a0, 1], lambda x: torch.cumprod(x, 1))
+case("one zero per row, at different places", "cumprod",
+     [f64([[0.0, 2.0, 3.0, 0.5], [1.5, 0.0, -2.0, 3.0], [2.0, -1.0, 0.5, 0.0]])], [a0, 1], lambda x: torch.cumprod(x, 1))
+case("two zeros in a row", "cumprod", [f64([[2.0, 0.0, 3.0, 0.0, 4.0], [0.0, 0.0, 1.0, 2.0, 3.0]])], [a0, 1], lambda x: torch.cumprod(x, 1))
+case("zeros along dim 0", "cumprod", [f64([[1.5, 0.0], [0.0, 2.0], [3.0, -1.0]])], [a0, 0], lambda x: torch.cumprod(x, 0))
+case("dim 1", "logcumsumexp", [randn(3, 5, scale=3.0)], [a0, 1], lambda x: torch.logcumsumexp(x, 1))
+case("large values dim 0", "logcumsumexp", [randn(4, 2) + 700.0], [a0, 0], lambda x: torch.logcumsumexp(x, 0))
+case("-inf entries", "logcumsumexp", [f64([[-INF, 1.0, -INF, 2.0]])], [a0, 1], lambda x: torch.logcumsumexp(x, 1))
+for op, f in {"cummax": torch.cummax, "cummin": torch.cummin}.items():
+    case("dim 1 random", op, [distinct(3, 5)], [a0, 1], lambda x, f=f: tuple(f(x, 1)))
+    case("ties take the latest index", op, [f64([[1.0, 1.0, 2.0, 2.0, 1.0], [3.0, 0.0, 0.0, 3.0, 3.0]])], [a0, 1], lambda x, f=f: tuple(f(x, 1)))
+    case("dim 0", op, [distinct(4, 2)], [a0, 0], lambda x, f=f: tuple(f(x, 0)))
+    case("NaN propagates (forward)", op, [f64([1.0, NAN, 2.0, NAN, 3.0])], [a0, 0], lambda x, f=f: tuple(f(x, 0)), forward_only=True)
+
+# ---------------------------------------------------------------------------------------------
+# Sorting (stable; ties keep their order; NaN is the largest).
+
+case("last dim", "sort", [distinct(3, 5)], [a0], lambda x: tuple(torch.sort(x)))
+case("dim 0 descending", "sort", [distinct(4, 3)], [a0, 0, True], lambda x: tuple(torch.sort(x, 0, True)))
+case("ties stable ascending", "sort", [f64([[2.0, 1.0, 2.0, 1.0, 0.5], [3.0, 3.0, 3.0, -1.0, 3.0]])], [a0, 1, False, {"stable": True}],
+     lambda x: tuple(torch.sort(x, dim=1, descending=False, stable=True)))
+case("ties stable descending", "sort", [f64([[2.0, 1.0, 2.0, 1.0, 0.5], [3.0, 3.0, 3.0, -1.0, 3.0]])], [a0, 1, True, {"stable": True}],
+     lambda x: tuple(torch.sort(x, dim=1, descending=True, stable=True)))
+case("NaN and infinities (forward)", "sort", [f64([1.0, NAN, -INF, 2.0, INF, -1.0])], [a0], lambda x: tuple(torch.sort(x)), forward_only=True)
+case("NaN and infinities descending (forward)", "sort", [f64([1.0, NAN, -INF, 2.0, INF, -1.0])], [a0, 0, True],
+     lambda x: tuple(torch.sort(x, 0, True)), forward_only=True)
+case("ties", "argsort", [f64([[2.0, 1.0, 2.0, 1.0], [0.0, 0.0, -1.0, 5.0]])], [a0, 1], lambda x: torch.sort(x, dim=1, stable=True)[1])
+case("descending dim 0", "argsort", [distinct(3, 2)], [a0, 0, True], lambda x: torch.argsort(x, 0, True))
+case("k 2 largest last dim", "topk", [distinct(3, 5)], [a0, 2], lambda x: tuple(torch.topk(x, 2)))
+case("k 3 smallest dim 0", "topk", [distinct(4, 3)], [a0, 3, 0, False], lambda x: tuple(torch.topk(x, 3, 0, False)))
+case("k = size", "topk", [distinct(2, 4)], [a0, 4, 1], lambda x: tuple(torch.topk(x, 4, 1)))
+case("k 0", "topk", [distinct(2, 4)], [a0, 0, 1], lambda x: tuple(torch.topk(x, 0, 1)))
+
 # @@MORE@@
 
 

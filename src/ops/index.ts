@@ -3,6 +3,7 @@ import "./methods/shape.js";
 import "./methods/arith.js";
 import "./methods/softmax.js";
 import "./methods/math.js";
+import "./methods/breadth.js";
 
 export * from "./binary.js";
 export { to } from "./cast.js";
@@ -21,3 +22,5 @@ export * from "./activation.js";
 export { normalize, vectorNorm } from "./norm.js";
 export { oneHot } from "./nn/one_hot.js";
 export { type PadMode, pad } from "./shape/pad.js";
+export { type ValuesIndices, cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.js";
+export { type SortOptions, argsort, sort, topk } from "./sort.js";

@@ -104,6 +104,8 @@ export const BREADTH_GROUPS: Readonly<Record<string, readonly string[]>> = {
     "silu", "mish", "selu", "hardswish", "hardsigmoid", "relu6", "logsigmoid", "softsign", "softplus", "elu", "celu",
     "hardtanh", "leakyRelu", "softmin", "normalize", "vectorNorm", "oneHot", "pad",
   ],
+  shape: ["flip", "roll", "diag", "diagonal", "tril", "triu", "unflatten", "repeat", "repeatInterleave"],
+  scan_sort: ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "sort", "argsort", "topk"],
 };
 
 /** A fixture file and its replay groups. */
