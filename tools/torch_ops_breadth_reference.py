@@ -349,6 +349,58 @@ case("k 3 smallest dim 0", "topk", [distinct(4, 3)], [a0, 3, 0, False], lambda x
 case("k = size", "topk", [distinct(2, 4)], [a0, 4, 1], lambda x: tuple(torch.topk(x, 4, 1)))
 case("k 0", "topk", [distinct(2, 4)], [a0, 0, 1], lambda x: tuple(torch.topk(x, 0, 1)))
 
+# ---------------------------------------------------------------------------------------------
+# Scatter (torch.scatter, out of place) and scatterReduce (torch.scatter_reduce).
+
+SC_INDEX = np.array([[0, 2, 0, 1], [2, 2, 0, 0]])  # dim 1 of a [2,3] input: repeats and an untouched column
+case("dim 1, distinct positions", "scatter", [randn(2, 4), np.array([[3, 0, 1], [1, 2, 0]]), randn(2, 3)], [a0, 1, a1, a2],
+     lambda x, i, s: torch.scatter(x, 1, i, s))
+# PyTorch 1.13's backward rejects a src larger than index (ScatterBackward0 shape error): forward only.
+case("dim 0, src larger than index (forward)", "scatter", [randn(3, 2), np.array([[2, 0]]), randn(2, 3)], [a0, 0, a1, a2],
+     lambda x, i, s: torch.scatter(x, 0, i, s), forward_only=True)
+case("number value", "scatter", [randn(2, 3), np.array([[1], [0]])], [a0, 1, a1, 7.5], lambda x, i: torch.scatter(x, 1, i, 7.5))
+for red in ["sum", "prod", "mean", "amax", "amin"]:
+    for inc in [True, False]:
+        src = distinct(2, 4) if red in ("amax", "amin") else away_from_zero(2, 4)
+        x = distinct(2, 3) if red in ("amax", "amin") else away_from_zero(2, 3)
+        case(f"{red} includeSelf {inc}", "scatterReduce", [x, SC_INDEX, src], [a0, 1, a1, a2, red, {"includeSelf": inc}],
+             lambda x, i, s, red=red, inc=inc: torch.scatter_reduce(x, 1, i, s, red, include_self=inc))
+case("prod with zeros in self and src", "scatterReduce",
+     [f64([[0.0, 2.0, 3.0], [1.5, 0.0, -2.0]]), SC_INDEX, f64([[0.5, 0.0, 2.0, 3.0], [1.5, -1.0, 0.0, 0.0]])],
+     [a0, 1, a1, a2, "prod"], lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "prod"))
+case("amax with ties", "scatterReduce", [f64([[1.0, 5.0, 2.0], [0.0, 0.0, 3.0]]), SC_INDEX, f64([[1.0, 2.0, 1.0, 0.5], [3.0, 1.0, 0.0, 0.0]])],
+     [a0, 1, a1, a2, "amax"], lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "amax"))
+case("amin with ties, includeSelf false", "scatterReduce",
+     [f64([[1.0, 5.0, 2.0], [0.0, 0.0, 3.0]]), SC_INDEX, f64([[1.0, 2.0, 1.0, 0.5], [3.0, 1.0, 0.0, 0.0]])],
+     [a0, 1, a1, a2, "amin", {"includeSelf": False}], lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "amin", include_self=False))
+case("mean dim 0", "scatterReduce", [randn(2, 3), np.array([[1, 0, 1], [1, 1, 0]]), randn(2, 3)], [a0, 0, a1, a2, "mean"],
+     lambda x, i, s: torch.scatter_reduce(x, 0, i, s, "mean"))
+case("int32 mean floors", "scatterReduce", [np.array([[1, 2, 3]]), np.array([[0, 0, 2, 2]]), np.array([[4, 4, -4, 0]])],
+     [a0, 1, a1, a2, "mean"], lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "mean"))
+
+# ---------------------------------------------------------------------------------------------
+# Logic and mask selection (bool results).
+
+case("mask [2,3]", "maskedSelect", [randn(2, 3), np.array([[True, False, True], [False, False, True]])], [a0, a1], torch.masked_select)
+case("mask broadcast [3] over [2,3]", "maskedSelect", [randn(2, 3), np.array([False, True, True])], [a0, a1], torch.masked_select)
+case("x broadcast [3] over mask [2,3]", "maskedSelect", [randn(3), np.array([[True, False, True], [True, True, False]])], [a0, a1],
+     torch.masked_select)
+case("float [2,3]", "nonzero", [f64([[0.0, 1.5, 0.0], [NAN, 0.0, -2.0]])], [a0], torch.nonzero)
+case("int32 [2,2,2]", "nonzero", [ints(0, 2, 2, 2, 2)], [a0], torch.nonzero)
+case("0-d nonzero", "nonzero", [f64(3.0)], [a0], torch.nonzero)
+case("all zeros", "nonzero", [np.zeros((2, 3))], [a0], torch.nonzero)
+for op, f in {"any": torch.any, "all": torch.all}.items():
+    case("whole tensor", op, [f64([[0.0, 1.0], [2.0, 3.0]])], [a0], f)
+    case("dim 1", op, [f64([[0.0, 0.0], [2.0, 0.0], [1.0, NAN]])], [a0, 1], lambda x, f=f: f(x, 1))
+    case("dim 0 keepDim", op, [f64([[0.0, 1.0, 1.0], [0.0, 0.0, 1.0]])], [a0, 0, True], lambda x, f=f: f(x, 0, True))
+    case("empty", op, [np.zeros((0,))], [a0], f)
+    case("int32", op, [np.array([[0, 3], [1, 1]])], [a0, 1], lambda x, f=f: f(x, 1))
+CLOSE_A = f64([1.0, 1.0, INF, INF, -INF, NAN, NAN, 0.0, 1e-9, 100.0])
+CLOSE_B = f64([1.0 + 1e-6, 1.0 + 1e-4, INF, -INF, -INF, NAN, 1.0, 1e-9, 0.0, 100.001])
+case("defaults with infinities and NaN", "isclose", [CLOSE_A, CLOSE_B], [a0, a1], torch.isclose)
+case("equalNan, rtol 1e-3", "isclose", [CLOSE_A, CLOSE_B], [a0, a1, 1e-3, 1e-8, True], lambda a, b: torch.isclose(a, b, 1e-3, 1e-8, True))
+case("atol 0.1 broadcast", "isclose", [randn(2, 3), randn(3)], [a0, a1, 0.0, 1.5], lambda a, b: torch.isclose(a, b, 0.0, 1.5))
+
 # @@MORE@@
 
 

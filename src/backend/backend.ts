@@ -37,6 +37,9 @@ export interface ActivationParams {
   b: number;
 }
 
+/** How scatterReduce combines the values reaching one position (PyTorch's scatter_reduce). */
+export type ScatterReduceOp = "sum" | "prod" | "mean" | "amax" | "amin";
+
 /** Inclusive scans along the middle axis of (outer, size, inner). */
 export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp";
 
@@ -203,4 +206,15 @@ export interface Backend {
    * Writes the sorted values and the source positions.
    */
   sort(x: TypedArray, outer: number, size: number, inner: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
+
+  /**
+   * out = self, then src[i] combined into out[pos[i]] for every i (includeSelf false: self's value
+   * is left out wherever some src lands). mean divides by the count (floor for int32).
+   */
+  scatterReduce(op: ScatterReduceOp, self: TypedArray, src: TypedArray, pos: Int32Array, includeSelf: boolean, out: TypedArray): void;
+  /** Gradients of scatterReduce into gSelf (self-shaped) and gSrc (src-shaped); either may be null. */
+  scatterReduceBackward(
+    op: ScatterReduceOp, self: FloatArray, src: FloatArray, pos: Int32Array, includeSelf: boolean, result: FloatArray,
+    g: FloatArray, gSelf: FloatArray | null, gSrc: FloatArray | null,
+  ): void;
 }

@@ -152,6 +152,8 @@ export function createNativeBackend(N: NativeAddon): Backend {
     cumprodBackward: tsBackend.cumprodBackward,
     cumExtreme: tsBackend.cumExtreme,
     sort: tsBackend.sort,
+    scatterReduce: tsBackend.scatterReduce,
+    scatterReduceBackward: tsBackend.scatterReduceBackward,
 
     stridedCopy(src, dst, p: StridedCopyParams) {
       if (!sameType(src, dst) || p.shape.length > 16) return tsBackend.stridedCopy(src, dst, p);

@@ -12,11 +12,12 @@ import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
 import { activation, activationBackward } from "./activation.js";
 import { cumExtreme, cumprodBackward, scan, sort } from "./scan.js";
+import { scatterReduce, scatterReduceBackward } from "./scatter.js";
 
 export const tsBackend: Backend = {
   name: "ts",
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
-  activation, activationBackward, scan, cumprodBackward, cumExtreme, sort,
+  activation, activationBackward, scan, cumprodBackward, cumExtreme, sort, scatterReduce, scatterReduceBackward,
 };

@@ -1,6 +1,11 @@
-// Tensor methods for the shape (flip ... repeatInterleave), scan and sort ops.
+// Tensor methods for the shape (flip ... repeatInterleave), scan, sort, scatter and logic ops.
 
+import type { ScatterReduceOp } from "../../backend/backend.js";
 import { Tensor } from "../../tensor/tensor.js";
+import * as sc from "../indexing/scatter.js";
+import * as logic from "../logic.js";
+import type { TensorLike } from "../operand.js";
+import type { Dims } from "../reduce.js";
 import * as scan from "../scan.js";
 import * as sorting from "../sort.js";
 import * as diag from "../shape/diagonal.js";
@@ -26,6 +31,14 @@ declare module "../../tensor/tensor.js" {
     sort(dim?: number, descending?: boolean, opts?: sorting.SortOptions): scan.ValuesIndices;
     argsort(dim?: number, descending?: boolean): Tensor;
     topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): scan.ValuesIndices;
+    scatter(dim: number, index: Tensor, src: Tensor | number, reduce?: "add" | "multiply"): Tensor;
+    scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp, opts?: sc.ScatterReduceOptions): Tensor;
+    maskedSelect(mask: Tensor): Tensor;
+    nonzero(): Tensor;
+    any(dim?: Dims, keepDim?: boolean): Tensor;
+    all(dim?: Dims, keepDim?: boolean): Tensor;
+    isclose(other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean): Tensor;
+    allclose(other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean): boolean;
   }
 }
 
@@ -47,3 +60,11 @@ P.cummin = function (dim) { return scan.cummin(this, dim); };
 P.sort = function (dim, descending, opts) { return sorting.sort(this, dim, descending, opts); };
 P.argsort = function (dim, descending) { return sorting.argsort(this, dim, descending); };
 P.topk = function (k, dim, largest, sorted) { return sorting.topk(this, k, dim, largest, sorted); };
+P.scatter = function (dim, index, src, reduce) { return sc.scatter(this, dim, index, src, reduce); };
+P.scatterReduce = function (dim, index, src, reduce, opts) { return sc.scatterReduce(this, dim, index, src, reduce, opts); };
+P.maskedSelect = function (mask) { return logic.maskedSelect(this, mask); };
+P.nonzero = function () { return logic.nonzero(this); };
+P.any = function (dim, keepDim) { return logic.any(this, dim, keepDim); };
+P.all = function (dim, keepDim) { return logic.all(this, dim, keepDim); };
+P.isclose = function (o, rtol, atol, equalNan) { return logic.isclose(this, o, rtol, atol, equalNan); };
+P.allclose = function (o, rtol, atol, equalNan) { return logic.allclose(this, o, rtol, atol, equalNan); };
