@@ -401,6 +401,33 @@ case("defaults with infinities and NaN", "isclose", [CLOSE_A, CLOSE_B], [a0, a1]
 case("equalNan, rtol 1e-3", "isclose", [CLOSE_A, CLOSE_B], [a0, a1, 1e-3, 1e-8, True], lambda a, b: torch.isclose(a, b, 1e-3, 1e-8, True))
 case("atol 0.1 broadcast", "isclose", [randn(2, 3), randn(3)], [a0, a1, 0.0, 1.5], lambda a, b: torch.isclose(a, b, 0.0, 1.5))
 
+# ---------------------------------------------------------------------------------------------
+# einsum: matmul-like contractions, batch, outer, trace/diagonal, implicit output, ellipsis, broadcasting.
+
+case("ij,jk->ik", "einsum", [randn(2, 3), randn(3, 4)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
+case("bij,bjk->bik", "einsum", [randn(2, 3, 4), randn(2, 4, 2)], ["bij,bjk->bik", a0, a1], lambda a, b: torch.einsum("bij,bjk->bik", a, b))
+case("bhqd,bhkd->bhqk (attention scores)", "einsum", [randn(2, 2, 3, 4), randn(2, 2, 5, 4)], ["bhqd,bhkd->bhqk", a0, a1],
+     lambda a, b: torch.einsum("bhqd,bhkd->bhqk", a, b))
+case("i,j->ij (outer)", "einsum", [randn(3), randn(4)], ["i,j->ij", a0, a1], lambda a, b: torch.einsum("i,j->ij", a, b))
+case("i,i-> (dot)", "einsum", [randn(5), randn(5)], ["i,i->", a0, a1], lambda a, b: torch.einsum("i,i->", a, b))
+case("ii (trace, implicit)", "einsum", [randn(3, 3)], ["ii", a0], lambda a: torch.einsum("ii", a))
+case("ii->i (diagonal)", "einsum", [randn(3, 3)], ["ii->i", a0], lambda a: torch.einsum("ii->i", a))
+case("ij->ji (transpose)", "einsum", [randn(2, 3)], ["ij->ji", a0], lambda a: torch.einsum("ij->ji", a))
+case("ba (implicit output sorted)", "einsum", [randn(2, 3)], ["ba", a0], lambda a: torch.einsum("ba", a))
+case("ij-> (sum)", "einsum", [randn(2, 3)], ["ij->", a0], lambda a: torch.einsum("ij->", a))
+case("ij,jk,kl->il (chain of three)", "einsum", [randn(2, 3), randn(3, 4), randn(4, 2)], ["ij,jk,kl->il", a0, a1, a2],
+     lambda a, b, c: torch.einsum("ij,jk,kl->il", a, b, c))
+case("ijk,ikl->jl (contract and sum a batch label)", "einsum", [randn(2, 3, 4), randn(2, 4, 5)], ["ijk,ikl->jl", a0, a1],
+     lambda a, b: torch.einsum("ijk,ikl->jl", a, b))
+case("...ij,...jk->...ik with broadcast ellipsis", "einsum", [randn(2, 1, 3, 4), randn(5, 4, 2)], ["...ij,...jk->...ik", a0, a1],
+     lambda a, b: torch.einsum("...ij,...jk->...ik", a, b))
+case("...j->j (ellipsis summed)", "einsum", [randn(2, 3, 4)], ["...j->j", a0], lambda a: torch.einsum("...j->j", a))
+case("bi...,bi->b... ", "einsum", [randn(2, 3, 4), randn(2, 3)], ["bi...,bi->b...", a0, a1], lambda a, b: torch.einsum("bi...,bi->b...", a, b))
+case("ij,jk->ik with size-1 broadcast", "einsum", [randn(3, 1), randn(4, 2)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
+case("iij->ji (repeated label plus batch)", "einsum", [randn(3, 3, 2)], ["iij->ji", a0], lambda a: torch.einsum("iij->ji", a))
+case("i j , j k -> i k (spaces)", "einsum", [randn(2, 3), randn(3, 2)], [" i j , j k -> i k", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
+case("int32 ij,jk->ik", "einsum", [ints(-3, 3, 2, 3), ints(-3, 3, 3, 2)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
+
 # @@MORE@@
 
 

@@ -26,3 +26,4 @@ export { type ValuesIndices, cummax, cummin, cumprod, cumsum, logcumsumexp } fro
 export { type SortOptions, argsort, sort, topk } from "./sort.js";
 export { all, allclose, any, isclose, maskedSelect, nonzero } from "./logic.js";
 export { MASK_DTYPE } from "./mask.js";
+export { einsum } from "./einsum.js";

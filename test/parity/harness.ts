@@ -107,6 +107,7 @@ export const BREADTH_GROUPS: Readonly<Record<string, readonly string[]>> = {
   shape: ["flip", "roll", "diag", "diagonal", "tril", "triu", "unflatten", "repeat", "repeatInterleave"],
   scan_sort: ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "sort", "argsort", "topk"],
   logic: ["scatter", "scatterReduce", "maskedSelect", "nonzero", "any", "all", "isclose"],
+  einsum: ["einsum"],
 };
 
 /** A fixture file and its replay groups. */
