@@ -1,5 +1,5 @@
 // Boolean reductions and tests (any, all, isclose, allclose), and the mask-driven selections
-// (maskedSelect, nonzero). Masks are MASK_DTYPE (BOOL-PENDING: int32 0/1 until bool lands);
+// (maskedSelect, nonzero). Masks are bool (MASK_DTYPE);
 // any nonzero mask value counts as true.
 
 import { getBackend } from "../backend/index.js";

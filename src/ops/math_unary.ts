@@ -6,6 +6,7 @@ import { getBackend } from "../backend/index.js";
 import type { FloatArray, MathUnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
+import { isIntegral } from "../util/dtype.js";
 import { DTypeError, ValueError } from "../util/errors.js";
 import { binaryForward } from "./binary.js";
 import { MASK_DTYPE } from "./mask.js";
@@ -17,7 +18,7 @@ type Rounding = "floor" | "ceil" | "round" | "trunc";
 /** Rounding: an int32 input is already integral (a copy, like PyTorch); gradient zero. */
 function roundingOp(op: Rounding, x: Tensor): Tensor {
   requireTensor(op, x);
-  if (x.dtype === "int32") return new Tensor(x.data.slice(), x.shape);
+  if (isIntegral(x.dtype)) return new Tensor(x.data.slice(), x.shape);
   const out = unaryRaw(op, x);
   return record(op, [x], out, (g) => [empty(g.shape, g.dtype)], { saves: [] });
 }
@@ -48,7 +49,7 @@ export function round(x: Tensor, opts: RoundOptions = {}): Tensor {
   const decimals = opts.decimals ?? 0;
   if (!Number.isInteger(decimals)) throw new ValueError(`round: decimals must be an integer, got ${String(decimals)}`);
   if (decimals === 0) return roundingOp("round", x);
-  if (x.dtype === "int32") throw new DTypeError(`round: decimals=${decimals} needs a floating-point input, got dtype int32 (PyTorch neither)`);
+  if (isIntegral(x.dtype)) throw new DTypeError(`round: decimals=${decimals} needs a floating-point input, got dtype ${x.dtype} (PyTorch neither)`);
   const scale = Math.pow(10, Math.abs(decimals));
   const scaled = binaryForward(decimals > 0 ? "mul" : "div", x, scale)[2];
   const out = binaryForward(decimals > 0 ? "div" : "mul", unaryRaw("round", scaled), scale)[2];
@@ -58,7 +59,7 @@ export function round(x: Tensor, opts: RoundOptions = {}): Tensor {
 /** x - trunc(x), keeping the sign of x; gradient 1. Float inputs only (PyTorch has no integer frac). */
 export function frac(x: Tensor): Tensor {
   requireTensor("frac", x);
-  if (x.dtype === "int32") throw new DTypeError("frac: needs a floating-point input, got dtype int32 (PyTorch neither)");
+  if (isIntegral(x.dtype)) throw new DTypeError(`frac: needs a floating-point input, got dtype ${x.dtype} (PyTorch neither)`);
   const out = unaryRaw("frac", x);
   return record("frac", [x], out, (g) => [g], { saves: [] });
 }
@@ -76,7 +77,7 @@ export const log2 = (x: Tensor): Tensor => smoothOp("log2", x);
 export const log10 = (x: Tensor): Tensor => smoothOp("log10", x);
 export const exp2 = (x: Tensor): Tensor => smoothOp("exp2", x);
 
-/** A mask (MASK_DTYPE, BOOL-PENDING) of where the test holds; never differentiable. */
+/** A mask (bool) of where the test holds; never differentiable. */
 function testOp(op: "isnan" | "isinf" | "isfinite", x: Tensor): Tensor {
   requireTensor(op, x);
   const out = empty(x.shape, MASK_DTYPE);

@@ -26,8 +26,9 @@ function layout(op: string, x: Tensor, dim: number): { outer: number; size: numb
 }
 
 function scanRaw(op: ScanOp, x: Tensor, l: { outer: number; size: number; inner: number }, reverse = false): Tensor {
-  const out = empty(x.shape, x.dtype);
-  getBackend().scan(op, x.data, l.outer, l.size, l.inner, reverse, out.data);
+  const src = x.dtype === "bool" ? castTensor(x, "int32") : x; // a running count of bools is an integer (PyTorch: int64)
+  const out = empty(x.shape, src.dtype);
+  getBackend().scan(op, src.data, l.outer, l.size, l.inner, reverse, out.data);
   return out;
 }
 

@@ -45,11 +45,8 @@ export interface ParityCase {
   forwardOnly?: boolean;
 }
 
-/**
- * Descent's dtype for PyTorch's bool results and bool inputs.
- * BOOL-PENDING: int32 0/1 until Descent's bool dtype lands; then "bool".
- */
-export const BOOL_DTYPE = "int32";
+/** Descent's dtype for PyTorch's bool results and bool inputs. */
+export const BOOL_DTYPE = "bool";
 
 /** Decode the breadth fixture's spelled-out non-finite numbers. */
 export function decodeNumber(v: JsonNumber): number {

@@ -13,7 +13,7 @@ function scatterAddInto(src: Tensor, pos: Int32Array, dst: Tensor): void {
   if (dst.data instanceof Int32Array) {
     for (let i = 0; i < pos.length; i++) dst.data[pos[i]!]! += src.data[i]!; // the scatter-add kernel is float-only
   } else {
-    getBackend().embeddingBackward(src.data as FloatArray, pos, 1, dst.data);
+    getBackend().embeddingBackward(src.data as FloatArray, pos, 1, dst.data as FloatArray); // widened for half/bool storage
   }
 }
 
