@@ -120,7 +120,13 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
     output = [...ellipsisLabels, ...[...counts].filter(([, c]) => c === 1).map(([l]) => l).sort((x, y) => x - y)];
   }
 
-  // Every label's size; size-1 dims broadcast to it.
+  // Every label's size; size-1 dims broadcast to it. A label repeated within one operand must match exactly.
+  ops.forEach((o, i) => o.labels.forEach((l, d) => {
+    const first = o.labels.indexOf(l);
+    if (first !== d && o.t.shape[first] !== o.t.shape[d]) {
+      throw new ShapeError(`einsum: subscript ${labelName(l)} is repeated for operand ${i} but the sizes don't match, ${o.t.shape[first]} != ${o.t.shape[d]}`);
+    }
+  }));
   const sizes = new Map<number, number>();
   ops.forEach((o, i) => o.labels.forEach((l, d) => {
     const s = o.t.shape[d]!;
