@@ -25,5 +25,4 @@ export { type PadMode, pad } from "./shape/pad.js";
 export { type ValuesIndices, cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.js";
 export { type SortOptions, argsort, sort, topk } from "./sort.js";
 export { all, allclose, any, isclose, maskedSelect, nonzero } from "./logic.js";
-export { MASK_DTYPE } from "./mask.js";
 export { einsum } from "./einsum.js";
