@@ -389,6 +389,8 @@ case("float [2,3]", "nonzero", [f64([[0.0, 1.5, 0.0], [NAN, 0.0, -2.0]])], [a0],
 case("int32 [2,2,2]", "nonzero", [ints(0, 2, 2, 2, 2)], [a0], torch.nonzero)
 case("0-d nonzero", "nonzero", [f64(3.0)], [a0], torch.nonzero)
 case("all zeros", "nonzero", [np.zeros((2, 3))], [a0], torch.nonzero)
+case("asTuple [2,3]", "nonzero", [f64([[0.0, 1.5, 0.0], [NAN, 0.0, -2.0]])], [a0, {"asTuple": True}], lambda x: torch.nonzero(x, as_tuple=True))
+case("asTuple 0-d", "nonzero", [f64(2.0)], [a0, {"asTuple": True}], lambda x: torch.nonzero(x, as_tuple=True))
 for op, f in {"any": torch.any, "all": torch.all}.items():
     case("whole tensor", op, [f64([[0.0, 1.0], [2.0, 3.0]])], [a0], f)
     case("dim 1", op, [f64([[0.0, 0.0], [2.0, 0.0], [1.0, NAN]])], [a0, 1], lambda x, f=f: f(x, 1))
@@ -426,6 +428,7 @@ case("bi...,bi->b... ", "einsum", [randn(2, 3, 4), randn(2, 3)], ["bi...,bi->b..
 case("ij,jk->ik with size-1 broadcast", "einsum", [randn(3, 1), randn(4, 2)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
 case("iij->ji (repeated label plus batch)", "einsum", [randn(3, 3, 2)], ["iij->ji", a0], lambda a: torch.einsum("iij->ji", a))
 case("i j , j k -> i k (spaces)", "einsum", [randn(2, 3), randn(3, 2)], [" i j , j k -> i k", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
+case("operands as one list", "einsum", [randn(2, 3), randn(3)], ["ij,j->i", [a0, a1]], lambda a, b: torch.einsum("ij,j->i", [a, b]))
 case("int32 ij,jk->ik", "einsum", [ints(-3, 3, 2, 3), ints(-3, 3, 3, 2)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
 
 # @@MORE@@

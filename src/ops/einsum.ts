@@ -61,7 +61,10 @@ interface Labelled {
   labels: number[];
 }
 
-export function einsum(equation: string, ...operands: Tensor[]): Tensor {
+/** einsum("ij,jk->ik", a, b); the operands may also come as one array, as torch.einsum allows. */
+export function einsum(equation: string, ...operands: Tensor[] | [readonly Tensor[]]): Tensor;
+export function einsum(equation: string, ...args: unknown[]): Tensor {
+  const operands = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Tensor[];
   if (typeof equation !== "string") throw new ValueError(`einsum: equation must be a string, got ${typeof equation}`);
   operands.forEach((t, i) => requireTensor("einsum", t, `operand ${i}`));
   const eq = equation.replace(/\s+/g, "");

@@ -24,5 +24,5 @@ export { oneHot } from "./nn/one_hot.js";
 export { type PadMode, pad } from "./shape/pad.js";
 export { type ValuesIndices, cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.js";
 export { type SortOptions, argsort, sort, topk } from "./sort.js";
-export { all, allclose, any, isclose, maskedSelect, nonzero } from "./logic.js";
+export { type NonzeroOptions, all, allclose, any, isclose, maskedSelect, nonzero } from "./logic.js";
 export { einsum } from "./einsum.js";

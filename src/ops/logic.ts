@@ -96,8 +96,31 @@ function expandRaw(t: Tensor, shape: readonly number[]): Tensor {
   return out;
 }
 
-/** Coordinates of the nonzero elements, one row each: an int32 tensor (count, ndim) in row-major order. */
-export function nonzero(x: Tensor): Tensor {
+export interface NonzeroOptions {
+  /** Return one 1-D int32 tensor of coordinates per dim instead of the (count, ndim) matrix. */
+  asTuple?: boolean;
+}
+
+/**
+ * Coordinates of the nonzero elements, one row each: an int32 tensor (count, ndim) in row-major
+ * order; with asTuple, its columns as separate tensors (a 0-d input gives one tensor, as PyTorch).
+ */
+export function nonzero(x: Tensor): Tensor;
+export function nonzero(x: Tensor, opts: NonzeroOptions & { asTuple: true }): Tensor[];
+export function nonzero(x: Tensor, opts?: NonzeroOptions): Tensor | Tensor[];
+export function nonzero(x: Tensor, opts: NonzeroOptions = {}): Tensor | Tensor[] {
+  const rows = nonzeroRows(x);
+  if (!opts.asTuple) return rows;
+  const [count, nd] = rows.shape as [number, number];
+  if (nd === 0) return [new Tensor(new Int32Array(count), [count])];
+  return Array.from({ length: nd }, (_, d) => {
+    const col = new Int32Array(count);
+    for (let r = 0; r < count; r++) col[r] = rows.data[r * nd + d]!;
+    return new Tensor(col, [count]);
+  });
+}
+
+function nonzeroRows(x: Tensor): Tensor {
   requireTensor("nonzero", x);
   const nd = x.ndim;
   const coords: number[] = [];

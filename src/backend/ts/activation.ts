@@ -17,7 +17,7 @@ function softplus1(x: number): number {
 
 function activationFn(op: ActivationOp, p: ActivationParams): (x: number) => number {
   switch (op) {
-    case "silu": return (x) => x * sigmoid(x);
+    case "silu": return (x) => x / (1 + Math.exp(-x));
     case "softplus": return (x) => (x * p.a > p.b ? x : Math.log1p(Math.exp(x * p.a)) / p.a);
     case "elu": return (x) => (x > 0 ? x : p.a * Math.expm1(x));
     case "selu": return (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x));
@@ -35,7 +35,7 @@ function activationFn(op: ActivationOp, p: ActivationParams): (x: number) => num
 function activationGrad(op: ActivationOp, p: ActivationParams): (x: number, y: number) => number {
   switch (op) {
     case "silu": return (x) => {
-      const s = sigmoid(x);
+      const s = 1 / (1 + Math.exp(-x));
       return s * (1 + x * (1 - s));
     };
     case "softplus": return (x) => {
@@ -63,11 +63,26 @@ function activationGrad(op: ActivationOp, p: ActivationParams): (x: number, y: n
 }
 
 export function activation(op: ActivationOp, x: FloatArray, p: ActivationParams, out: FloatArray): void {
+  if (op === "silu") { // the LLaMA MLP's activation: an inlined loop, PyTorch's x / (1 + exp(-x))
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      out[i] = v / (1 + Math.exp(-v));
+    }
+    return;
+  }
   const f = activationFn(op, p);
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
 }
 
 export function activationBackward(op: ActivationOp, x: FloatArray, y: FloatArray, gy: FloatArray, p: ActivationParams, out: FloatArray): void {
+  if (op === "silu") {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const s = 1 / (1 + Math.exp(-v));
+      out[i] = gy[i]! * s * (1 + v * (1 - s));
+    }
+    return;
+  }
   const d = activationGrad(op, p);
   for (let i = 0; i < x.length; i++) out[i] = gy[i]! * d(x[i]!, y[i]!);
 }

@@ -35,6 +35,7 @@ declare module "../../tensor/tensor.js" {
     scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp, opts?: sc.ScatterReduceOptions): Tensor;
     maskedSelect(mask: Tensor): Tensor;
     nonzero(): Tensor;
+    nonzero(opts: logic.NonzeroOptions & { asTuple: true }): Tensor[];
     any(dim?: Dims, keepDim?: boolean): Tensor;
     all(dim?: Dims, keepDim?: boolean): Tensor;
     isclose(other: TensorLike, rtol?: number, atol?: number, equalNan?: boolean): Tensor;
@@ -63,7 +64,7 @@ P.topk = function (k, dim, largest, sorted) { return sorting.topk(this, k, dim, 
 P.scatter = function (dim, index, src, reduce) { return sc.scatter(this, dim, index, src, reduce); };
 P.scatterReduce = function (dim, index, src, reduce, opts) { return sc.scatterReduce(this, dim, index, src, reduce, opts); };
 P.maskedSelect = function (mask) { return logic.maskedSelect(this, mask); };
-P.nonzero = function () { return logic.nonzero(this); };
+P.nonzero = function (this: Tensor, opts?: logic.NonzeroOptions) { return logic.nonzero(this, opts); } as Tensor["nonzero"];
 P.any = function (dim, keepDim) { return logic.any(this, dim, keepDim); };
 P.all = function (dim, keepDim) { return logic.all(this, dim, keepDim); };
 P.isclose = function (o, rtol, atol, equalNan) { return logic.isclose(this, o, rtol, atol, equalNan); };
