@@ -17,3 +17,4 @@ export * as functional from "./functional/index.js";
 export {
   CELU, ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, Mish, ReLU6, SELU, SiLU, Softmin, Softplus, Softsign,
 } from "./layers/activation_extra.js";
+export { RMSNorm, type RMSNormOptions } from "./layers/rms_norm.js";
