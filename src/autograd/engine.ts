@@ -84,9 +84,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
         `backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)}; pass a gradient of that shape`,
       );
     }
-    const data = root.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1);
-    data[0] = 1;
-    seed = new Tensor(data, root.shape);
+    seed = castTo(new Tensor(Float64Array.of(1), root.shape), root.dtype); // 1 in the root's dtype (float16 bits too)
   } else {
     if (!shapesEqual(grad.shape, root.shape)) {
       throw new ShapeError(`backward: gradient shape ${fmt(grad.shape)} does not match the tensor's shape ${fmt(root.shape)}`);
