@@ -13,11 +13,13 @@ import { chainRuleDemo } from "./chain_rule.js";
 import { graphDemo } from "./graph.js";
 import { optimizersDemo } from "./optimizers.js";
 import { scheduleDemo } from "./schedule.js";
+import { precisionDemo } from "./precision.js";
+import { lossScalingDemo } from "./loss_scaling.js";
 import type { Demo } from "./registry.js";
 
 export { type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
 
-export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo];
+export const DEMOS: readonly Demo[] = [backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo, precisionDemo, lossScalingDemo];
 
 export function findDemo(name: string): Demo | undefined {
   return DEMOS.find((d) => d.name === name);
