@@ -34,6 +34,11 @@ napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
+// Defined in half.cc.
+napi_value HalfFromFloat32(napi_env env, napi_callback_info info);
+napi_value HalfToFloat32(napi_env env, napi_callback_info info);
+napi_value HalfIsa(napi_env env, napi_callback_info info);
+void init_half();
 
 namespace {
 
@@ -127,6 +132,7 @@ napi_value Init(napi_env env, napi_value exports) {
   static std::once_flag once;
   std::call_once(once, [] {
     pick_isa();
+    init_half();
     const char* nt = getenv("DESCENT_NUM_THREADS");
     if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
   });
@@ -137,6 +143,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
+    {"halfFromFloat32", HalfFromFloat32}, {"halfToFloat32", HalfToFloat32}, {"halfIsa", HalfIsa},
   };
   for (auto& f : fns) {
     napi_value fn;
