@@ -122,6 +122,7 @@ export function formatLossScaling(r: LossScalingResult): string {
 
 export const lossScalingDemo = defineDemo<{ json?: boolean }>({
   name: "loss-scaling",
+  section: "Mixed precision and loss scaling",
   summary: "small float16 gradients flush to zero without loss scaling; GradScaler backs off and grows back",
   options: [jsonOption],
   run: (o) => jsonOrText(lossScalingResult(), o.json, formatLossScaling),

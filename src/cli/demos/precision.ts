@@ -139,6 +139,7 @@ export function formatPrecision(r: PrecisionResult): string {
 
 export const precisionDemo = defineDemo<{ json?: boolean }>({
   name: "precision",
+  section: "Mixed precision and loss scaling",
   summary: "float16 vs bfloat16: range, resolution, and what 1e-8, 65504·2, 1 + 2⁻¹⁰ become",
   options: [jsonOption],
   run: (o) => jsonOrText(precisionResult(), o.json, formatPrecision),
