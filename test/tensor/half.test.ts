@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
-  BFloat16Bits, type DType, DTypeError, Float16Bits, Generator, full, nn, ones, optim, promoteTypes, randn, tensor, zeros,
+  BFloat16Bits, type DType, DTypeError, Float16Bits, Generator, full, io, nn, ones, optim, promoteTypes, randn, tensor, zeros,
 } from "../../src/index.js";
 import {
   f16ToF32Bits, f32BitsToBF16, f32BitsToF16, fromBFloat16Bits, fromFloat16Bits, toBFloat16Bits, toFloat16Bits,
@@ -194,6 +194,17 @@ describe("float16/bfloat16 tensors", () => {
     assert.ok(Math.abs(v.std().item() - 2) < 0.15, String(v.std().item()));
     nn.init.constant_(w, 0.1);
     assert.equal(w.data[0], toFloat16Bits(0.1));
+  });
+
+  it("safetensors writes float16/bfloat16/bool storage as F16/BF16/BOOL; reading widens exactly (io's current mapping)", () => {
+    const h = tensor([1.5, -65504, 2 ** -24], { dtype: "float16" });
+    const b = tensor([0.1, 3e38], { dtype: "bfloat16" });
+    const m = tensor([true, false, true]);
+    const file = io.parseSafetensors(io.serializeSafetensors({ h, b, m }));
+    const t = file.tensors();
+    assert.deepEqual(t.get("h")!.toArray(), h.toArray());
+    assert.deepEqual(t.get("b")!.toArray(), b.toArray());
+    assert.deepEqual([...t.get("m")!.data], [1, 0, 1]);
   });
 
   it("unknown dtypes are typed errors", () => {
