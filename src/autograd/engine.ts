@@ -1,6 +1,7 @@
 // The reverse-mode engine: collects the graph below a root, then runs each node's rule once all
 // of its consumers have contributed, in reverse creation order. Iterative (no recursion limit).
 
+import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { AutogradError, ShapeError } from "../util/errors.js";
@@ -92,7 +93,8 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     seed = castTo(grad, root.dtype);
   }
   const retain = opts.retainGraph ?? false;
-  noGrad(() => {
+  // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
+  withAutocastState(null, () => noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
       accumulateLeaf(root, seed);
@@ -159,7 +161,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
       }
     }
     for (const [leaf, g] of leafGrads) accumulateLeaf(leaf, g);
-  });
+  }));
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */

@@ -1,6 +1,7 @@
 // Sum and mean over all or given dims, with keepDim. Multi-dim reductions run one dim at a time
 // on the backend's (outer, size, inner) kernel.
 
+import { autocastFloat32 } from "./autocast.js";
 import { getBackend } from "../backend/index.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
@@ -48,6 +49,7 @@ export function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[]): Ten
 }
 
 export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   requireTensor("sum", x);
   const dims = normalizeDims("sum", dim, x.ndim);
   const kept = reduceRaw("sum", x, dims);
@@ -57,6 +59,7 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 }
 
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   requireTensor("mean", x);
   const dims = normalizeDims("mean", dim, x.ndim);
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);

@@ -2,6 +2,8 @@
 // float16/bfloat16 are stored as their 16-bit patterns in Uint16Array subclasses (so the array
 // alone says which format it holds); bool is a Uint8Array of 0/1.
 
+import { DTypeError } from "./errors.js";
+
 export type DType = "float64" | "float32" | "float16" | "bfloat16" | "int32" | "bool";
 export type FloatDType = "float64" | "float32" | "float16" | "bfloat16";
 /** The 16-bit storage formats: arithmetic on them runs in float32 and rounds the result. */
@@ -52,7 +54,10 @@ export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float16Bits) return "float16";
   if (a instanceof BFloat16Bits) return "bfloat16";
   if (a instanceof Uint8Array) return "bool";
-  throw new TypeError(`dtypeOfArray: ${Object.prototype.toString.call(a)} is not a tensor storage array (a plain Uint16Array does not say whether it holds float16 or bfloat16 bits)`);
+  throw new DTypeError(
+    `Tensor: ${Object.prototype.toString.call(a)} is not a tensor storage array (expected Float64Array, Float32Array, Int32Array, ` +
+      "Float16Bits, BFloat16Bits or Uint8Array; a plain Uint16Array does not say whether it holds float16 or bfloat16 bits)",
+  );
 }
 
 /** Bytes per element. */

@@ -41,12 +41,12 @@ export function f32BitsToF16(f: number): number {
   return sign | ((hExp + (sig >>> 13)) & 0x7fff);
 }
 
-/** float16 bits -> float32 bits (exact). */
+/** float16 bits -> float32 bits (exact; a NaN keeps its payload and comes back quiet, as F16C's vcvtph2ps does). */
 export function f16ToF32Bits(h: number): number {
   const sign = (h & 0x8000) << 16;
   const exp = (h >>> 10) & 0x1f;
   const mant = h & 0x3ff;
-  if (exp === 0x1f) return (sign | 0x7f800000 | (mant << 13)) >>> 0;
+  if (exp === 0x1f) return (sign | 0x7f800000 | ((mant === 0 ? 0 : mant | 0x200) << 13)) >>> 0;
   if (exp === 0) {
     if (mant === 0) return sign >>> 0;
     // Subnormal: normalise the mantissa.

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
-  BFloat16Bits, type DType, DTypeError, Float16Bits, full, nn, ones, promoteTypes, randn, tensor, zeros,
+  BFloat16Bits, type DType, DTypeError, Float16Bits, Generator, full, io, nn, ones, optim, promoteTypes, randn, tensor, zeros,
 } from "../../src/index.js";
 import {
   f16ToF32Bits, f32BitsToBF16, f32BitsToF16, fromBFloat16Bits, fromFloat16Bits, toBFloat16Bits, toFloat16Bits,
@@ -179,6 +179,32 @@ describe("float16/bfloat16 tensors", () => {
     assert.equal(y.dtype, "bfloat16");
     y.to("float32").sum().backward();
     assert.equal(lin.weight.grad!.dtype, "float32");
+  });
+
+  it("clipping and nn.init work on float16/bfloat16 tensors through float32", () => {
+    const p = tensor([0, 0], { dtype: "bfloat16", requiresGrad: true });
+    p.grad = tensor([3, 4], { dtype: "bfloat16" });
+    assert.equal(optim.clipGradNorm([p], 1), 5);
+    assert.deepEqual(p.grad.toArray(), [fromBFloat16Bits(toBFloat16Bits(0.6 * (1 / (1 + 2e-7)))), fromBFloat16Bits(toBFloat16Bits(0.8 * (1 / (1 + 2e-7))))]);
+    optim.clipGradValue([p], 0.5);
+    assert.deepEqual(p.grad.toArray(), [0.5, 0.5]);
+    const w = zeros([1000], { dtype: "float16" });
+    nn.init.normal_(w, 0, 2, { generator: new Generator(1) });
+    const v = w.to("float64");
+    assert.ok(Math.abs(v.std().item() - 2) < 0.15, String(v.std().item()));
+    nn.init.constant_(w, 0.1);
+    assert.equal(w.data[0], toFloat16Bits(0.1));
+  });
+
+  it("safetensors writes float16/bfloat16/bool storage as F16/BF16/BOOL; reading widens exactly (io's current mapping)", () => {
+    const h = tensor([1.5, -65504, 2 ** -24], { dtype: "float16" });
+    const b = tensor([0.1, 3e38], { dtype: "bfloat16" });
+    const m = tensor([true, false, true]);
+    const file = io.parseSafetensors(io.serializeSafetensors({ h, b, m }));
+    const t = file.tensors();
+    assert.deepEqual(t.get("h")!.toArray(), h.toArray());
+    assert.deepEqual(t.get("b")!.toArray(), b.toArray());
+    assert.deepEqual([...t.get("m")!.data], [1, 0, 1]);
   });
 
   it("unknown dtypes are typed errors", () => {

@@ -28,6 +28,12 @@ export interface NativeAddon {
   where(cond: A, a: A, b: A, out: A, meta: Float64Array): void;
   /** meta = [nd, shape..., srcStrides..., dstStrides...] */
   stridedCopy(src: A, dst: A, meta: Float64Array, srcOffset: number, dstOffset: number, accumulate: boolean): void;
+  /** float32 -> float16 (bfloat16 = false) or bfloat16 bit patterns, round to nearest even (native/half.cc). */
+  halfFromFloat32?(src: Float32Array, dst: Uint16Array, bfloat16: boolean): void;
+  /** float16/bfloat16 bit patterns -> float32, exact. */
+  halfToFloat32?(src: Uint16Array, dst: Float32Array, bfloat16: boolean): void;
+  /** The conversion path: "portable", "f16c", "f16c+avx512bf16". */
+  halfIsa?(): string;
   cast(src: A, dst: A): void;
   reduce(op: number, x: A, outer: number, size: number, inner: number, out: A): void;
   argReduce(isMin: boolean, x: A, outer: number, size: number, inner: number, out: Int32Array): void;

@@ -4,7 +4,7 @@
 // outputs under 32 elements (where the call costs more than the loop; results are identical).
 // fill uses TypedArray.prototype.fill, which is already native.
 
-import type { TypedArray } from "../../util/dtype.js";
+import { BFloat16Bits, Float16Bits, type TypedArray } from "../../util/dtype.js";
 import type {
   AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
 } from "../backend.js";
@@ -175,8 +175,23 @@ function nativeKernels(N: NativeAddon): Backend {
     },
 
     cast(src, dst) {
-      if (!isWide(src) || !isWide(dst)) return tsBackend.cast(src, dst);
-      N.cast(src, dst);
+      if (isWide(src) && isWide(dst)) return N.cast(src, dst);
+      const half = (a: TypedArray): a is Float16Bits | BFloat16Bits => a instanceof Float16Bits || a instanceof BFloat16Bits;
+      if (N.halfFromFloat32 && N.halfToFloat32 && (half(src) || half(dst)) && src.constructor !== dst.constructor) {
+        // float16/bfloat16 on the F16C / AVX-512 BF16 kernels, other dtypes through a float32 step.
+        if (half(dst)) {
+          const f = src instanceof Float32Array ? src : new Float32Array(src.length);
+          if (f !== src) this.cast(src, f);
+          return N.halfFromFloat32(f, dst, dst instanceof BFloat16Bits);
+        }
+        if (half(src)) {
+          const f = dst instanceof Float32Array ? dst : new Float32Array(src.length);
+          N.halfToFloat32(src, f, src instanceof BFloat16Bits);
+          if (f !== dst) this.cast(f, dst);
+          return;
+        }
+      }
+      tsBackend.cast(src, dst);
     },
 
     fill(out, value) {

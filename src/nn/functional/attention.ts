@@ -2,6 +2,7 @@
 // softmax. Legend: L queries, S keys, E query/key size, Ev value size; leading dims broadcast.
 
 import { add, mul } from "../../ops/binary.js";
+import { autocastActive, autocastLow, withoutAutocast } from "../../ops/autocast.js";
 import { matmul } from "../../ops/matmul.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
@@ -62,11 +63,24 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new DTypeError(`${OP}: mask must be bool (true = attend), int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
   }
 
+  if (autocastActive()) {
+    // One low-precision op under autocast (PyTorch's policy): inputs cast down, the body not autocast again.
+    const [ql, kl, vl] = [autocastLow(q), autocastLow(k), autocastLow(v)];
+    const ml = mask && isFloat(mask.dtype) ? autocastLow(mask) : mask;
+    return withoutAutocast(() => attend(ql, kl, vl, ml, isCausal, scale, dropoutP, opts.generator, L, S));
+  }
+  return attend(q, k, v, mask, isCausal, scale, dropoutP, opts.generator, L, S);
+}
+
+function attend(
+  q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, isCausal: boolean, scale: number, dropoutP: number,
+  generator: Generator | undefined, L: number, S: number,
+): Tensor {
   let scores = mul(matmul(q, transpose(k, -2, -1)), scale); // (..., L, S)
   if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
   if (mask) scores = isIntegral(mask.dtype) ? where(mask, scores, -Infinity) : add(scores, mask);
   let attn = safeSoftmax(scores, -1);
-  if (dropoutP > 0) attn = dropout(attn, dropoutP, true, opts.generator ? { generator: opts.generator } : {});
+  if (dropoutP > 0) attn = dropout(attn, dropoutP, true, generator ? { generator } : {});
   return matmul(attn, v); // (..., L, Ev)
 }
 
