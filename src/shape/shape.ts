@@ -79,5 +79,7 @@ export function normalizeDims(op: string, dims: number | readonly number[] | und
   const out = list.map((d) => normalizeDim(op, d, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new IndexError(`${op}: dimension list [${list.join(",")}] repeats a dimension`);
+  // A 0-d tensor accepts dim 0 / -1 (PyTorch) but has no dimension to reduce: nothing to do.
+  if (ndim === 0) return [];
   return out.sort((x, y) => x - y);
 }
