@@ -3,6 +3,7 @@
 
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { type GradHook, Tensor } from "../tensor/tensor.js";
+import { describeValue } from "../util/describe.js";
 import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
@@ -73,12 +74,6 @@ function runHooks(hooks: readonly GradHook[], grad: Tensor, where: string): Tens
     g = r;
   });
   return g;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  return `a value of type ${typeof v}`;
 }
 
 function leafLabel(leaf: Tensor): string {

@@ -1,8 +1,10 @@
 // Creation functions: tensor(), zeros, ones, full, randn, rand, randint, arange, linspace, eye, *Like.
 
 import { type Shape, checkShape, fmt, numel } from "../shape/shape.js";
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from "../util/dtype.js";
+import { type DType, type TypedArray, allocate, isDType } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
+import { describeValue } from "../util/describe.js";
+import { checkInt32, toInt32 } from "../util/int32.js";
 import { type Generator, defaultGenerator } from "../util/rng.js";
 import { type NestedArray, Tensor } from "./tensor.js";
 
@@ -28,18 +30,35 @@ function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
   return t;
 }
 
-/** A tensor from nested arrays, a number, or a typed array (which is copied; shape defaults to 1-D). */
-export function tensor(values: NestedArray | TypedArray | readonly number[], opts?: CreateOptions & { shape?: Shape }): Tensor {
+/** Integer typed arrays other than Int32Array: converted to int32 by value (Descent has no uint8/int16/...). */
+export type IntegerTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
+
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array] as const;
+
+/**
+ * A tensor from nested arrays, a number, or a typed array (which is copied; shape defaults to 1-D).
+ * Float64Array/Float32Array keep their dtype; Int32Array and the other integer typed arrays
+ * become int32 by value (a Uint32Array value ≥ 2³¹ is refused, never wrapped). Converting to
+ * int32 truncates toward zero like PyTorch and refuses NaN, ±Inf and values outside int32.
+ */
+export function tensor(values: NestedArray | TypedArray | IntegerTypedArray | readonly number[], opts?: CreateOptions & { shape?: Shape }): Tensor {
   if (ArrayBuffer.isView(values)) {
-    const src = values as TypedArray;
-    const dtype = resolveDType("tensor", opts?.dtype, dtypeOfArray(src));
+    const isNative = values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array;
+    if (!isNative && !INTEGER_ARRAYS.some((C) => values instanceof C)) {
+      throw new DTypeError(`tensor: unsupported array type ${values.constructor.name} (expected Float64Array, Float32Array, an integer typed array, or nested arrays of numbers)`);
+    }
+    const src = values as TypedArray | IntegerTypedArray;
+    const natural: DType = src instanceof Float64Array ? "float64" : src instanceof Float32Array ? "float32" : "int32";
+    const dtype = resolveDType("tensor", opts?.dtype, natural);
     const shape = opts?.shape ? checkShape("tensor", opts.shape) : [src.length];
     if (numel(shape) !== src.length) {
       throw new ShapeError(`tensor: shape ${fmt(shape)} needs ${numel(shape)} elements but the typed array has ${src.length}`);
     }
     const data = allocate(dtype, src.length);
-    if (dtype === "int32" && !(src instanceof Int32Array)) for (let i = 0; i < src.length; i++) data[i] = Math.trunc(src[i]!);
-    else data.set(src);
+    if (dtype === "int32" && (natural !== "int32" || src instanceof Uint32Array)) {
+      checkInt32("tensor", src);
+      for (let i = 0; i < src.length; i++) data[i] = Math.trunc(src[i]!);
+    } else data.set(src);
     return finish(new Tensor(data, shape), opts);
   }
   const dtype = resolveDType("tensor", opts?.dtype, "float32");
@@ -54,7 +73,7 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
   const walk = (v: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v !== "number") throw new ValueError(`tensor: element at ${path || "[]"} is ${JSON.stringify(v)}, expected a number`);
-      data[k++] = dtype === "int32" ? Math.trunc(v) : v;
+      data[k++] = dtype === "int32" ? toInt32("tensor", v, `element ${path || "[]"} =`) : v;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -78,8 +97,10 @@ export function scalar(value: number, opts?: CreateOptions): Tensor {
 
 export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
   const s = checkShape("full", shape);
-  const data = allocate(resolveDType("full", opts?.dtype, "float32"), numel(s));
-  if (value !== 0) data.fill(value);
+  if (typeof value !== "number") throw new ValueError(`full: fill value must be a number, got ${describeValue(value)}`);
+  const dtype = resolveDType("full", opts?.dtype, "float32");
+  const data = allocate(dtype, numel(s));
+  if (value !== 0) data.fill(dtype === "int32" ? toInt32("full", value, "fill value") : value);
   return finish(new Tensor(data, s), opts);
 }
 
@@ -120,7 +141,12 @@ export function randint(low: number, high: number, shape: Shape, opts?: RandomOp
   }
   const s = checkShape("randint", shape);
   const g = opts?.generator ?? defaultGenerator;
-  const data = allocate(resolveDType("randint", opts?.dtype, "int32"), numel(s));
+  const dtype = resolveDType("randint", opts?.dtype, "int32");
+  if (dtype === "int32") {
+    toInt32("randint", low, "low");
+    toInt32("randint", high - 1, "high - 1");
+  }
+  const data = allocate(dtype, numel(s));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
   return finish(new Tensor(data, s), opts);
 }
@@ -138,16 +164,34 @@ export function arange(a: number, b?: number | CreateOptions, c?: number | Creat
     end = a;
     opts = b;
   }
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}`);
+  for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ValueError(`arange: ${name} must be a finite number, got ${describeValue(v)}`);
+  }
+  if (step === 0) throw new ValueError("arange: step must be non-zero");
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const data = allocate(resolveDType("arange", opts?.dtype, "float32"), n);
+  checkShape("arange", [n]);
+  const dtype = resolveDType("arange", opts?.dtype, "float32");
+  if (dtype === "int32" && n > 0) {
+    toInt32("arange", start, "start");
+    toInt32("arange", start + (n - 1) * step, "last value");
+  }
+  const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(new Tensor(data, [n]), opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const data = allocate(resolveDType("linspace", opts?.dtype, "float32"), steps);
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${describeValue(steps)}`);
+  for (const [name, v] of [["start", start], ["end", end]] as const) {
+    if (typeof v !== "number") throw new ValueError(`linspace: ${name} must be a number, got ${describeValue(v)}`);
+  }
+  checkShape("linspace", [steps]);
+  const dtype = resolveDType("linspace", opts?.dtype, "float32");
+  if (dtype === "int32" && steps > 0) {
+    toInt32("linspace", start, "start");
+    toInt32("linspace", end, "end");
+  }
+  const data = allocate(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends like PyTorch so the endpoint is exact.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;

@@ -3,6 +3,7 @@
 
 import { type Shape, fmt, numel, shapesEqual } from "../shape/shape.js";
 import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { describeValue } from "../util/describe.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
 import { formatTensor } from "./format.js";
 
@@ -82,8 +83,7 @@ export class Tensor {
   set grad(value: Tensor | null) {
     if (value !== null) {
       if (!(value instanceof Tensor)) {
-        const got = value === undefined ? "undefined" : Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
-        throw new DTypeError(`grad: assigned grad must be a Tensor or null, got ${got}`);
+        throw new DTypeError(`grad: assigned grad must be a Tensor or null, got ${describeValue(value)}`);
       }
       if (value === this) throw new ValueError("grad: cannot assign a tensor as its own grad");
       if (value.dtype !== this.dtype) {
