@@ -8,6 +8,7 @@ import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
 import { Node } from "./node.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface BackwardOptions {
   /** Keep saved tensors so backward can run through this graph again. */
@@ -118,6 +119,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     }
     seed = castTo(grad, root.dtype);
   }
+  checkOptionKeys("backward", opts, ["retainGraph"]);
   const retain = opts.retainGraph ?? false;
   noGrad(() => {
     const rootNode = root.gradFn as Node | null;
