@@ -17,3 +17,4 @@ export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export { OptionError } from "./util/options.js";
+export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";
