@@ -16,5 +16,6 @@ export * as autograd from "./autograd/public.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as amp from "./amp/index.js";
 export { OptionError } from "./util/options.js";
 export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";

@@ -1,7 +1,10 @@
 // Creation functions: tensor(), zeros, ones, full, randn, rand, randint, arange, linspace, eye, *Like.
 
 import { type Shape, checkShape, fmt, numel } from "../shape/shape.js";
-import { type DType, type TypedArray, allocate, isDType } from "../util/dtype.js";
+import { getBackend } from "../backend/index.js";
+import {
+  BFloat16Bits, type DType, Float16Bits, type TypedArray, allocate, dtypeOfArray, isDType, isHalf, isIntegral,
+} from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { describeValue } from "../util/describe.js";
 import { checkInt32, toInt32 } from "../util/int32.js";
@@ -10,7 +13,7 @@ import { Generator, defaultGenerator } from "../util/rng.js";
 import { type NestedArray, Tensor } from "./tensor.js";
 
 export interface CreateOptions {
-  /** Default "float32" (int32 for Int32Array input). */
+  /** Default "float32" (the array's dtype for typed-array input; "bool" for nested booleans). */
   dtype?: DType;
   requiresGrad?: boolean;
 }
@@ -32,8 +35,24 @@ function generatorOf(op: string, opts: RandomOptions | undefined): Generator {
 
 function resolveDType(op: string, dtype: DType | undefined, fallback: DType): DType {
   if (dtype === undefined) return fallback;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype "${String(dtype)}" (expected float64, float32 or int32)`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype "${String(dtype)}" (expected float64, float32, float16, bfloat16, int32 or bool)`);
   return dtype;
+}
+
+/**
+ * Storage to write plain numbers into for `dtype`: the storage itself for float32/float64/int32,
+ * a float64 scratch for float16/bfloat16/bool, whose values stored() then converts (rounding to
+ * nearest even, or value != 0).
+ */
+function writable(dtype: DType, n: number): TypedArray {
+  return isHalf(dtype) || dtype === "bool" ? new Float64Array(n) : allocate(dtype, n);
+}
+
+function stored(data: TypedArray, dtype: DType): TypedArray {
+  if (dtypeOfArray(data) === dtype) return data;
+  const out = allocate(dtype, data.length);
+  getBackend().cast(data, out);
+  return out;
 }
 
 function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
@@ -41,50 +60,66 @@ function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
   return t;
 }
 
-/** Integer typed arrays other than Int32Array: converted to int32 by value (Descent has no uint8/int16/...). */
-export type IntegerTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
+/** Integer typed arrays that are no tensor storage: converted to int32 by value (Descent has no int8/int16/uint16/uint32). */
+export type IntegerTypedArray = Int8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
 
-const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array] as const;
+const INTEGER_ARRAYS = [Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array] as const;
+
+/** The storage array a typed-array argument stands for (Uint32Array values ≥ 2³¹ are refused). */
+function storageOf(values: ArrayBufferView): TypedArray {
+  if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array ||
+      values instanceof Float16Bits || values instanceof BFloat16Bits || values instanceof Uint8Array) return values;
+  if (INTEGER_ARRAYS.some((C) => values instanceof C)) {
+    const src = values as IntegerTypedArray;
+    if (src instanceof Uint32Array) checkInt32("tensor", src);
+    return Int32Array.from(src);
+  }
+  throw new DTypeError(
+    `tensor: unsupported array type ${values.constructor.name} (expected Float64Array, Float32Array, Int32Array, Uint8Array (bool), ` +
+      "another integer typed array, or nested arrays of numbers)",
+  );
+}
 
 /**
  * A tensor from nested arrays, a number, or a typed array (which is copied; shape defaults to 1-D).
- * Float64Array/Float32Array keep their dtype; Int32Array and the other integer typed arrays
- * become int32 by value (a Uint32Array value ≥ 2³¹ is refused, never wrapped). Converting to
- * int32 truncates toward zero like PyTorch and refuses NaN, ±Inf and values outside int32.
+ * Typed arrays keep their storage dtype: Float64Array, Float32Array, Int32Array, Uint8Array
+ * (bool, values != 0 become 1), Float16Bits/BFloat16Bits; the other integer typed arrays
+ * (Int8, Uint8Clamped, Int16, Uint16, Uint32) become int32 by value, a Uint32Array value ≥ 2³¹
+ * being refused, never wrapped. Converting to int32 truncates toward zero like PyTorch and
+ * refuses NaN, ±Inf and values outside int32.
  */
-export function tensor(values: NestedArray | TypedArray | IntegerTypedArray | readonly number[], opts?: CreateOptions & { shape?: Shape }): Tensor {
+export function tensor(values: NestedArray | TypedArray | IntegerTypedArray | readonly number[] | readonly boolean[], opts?: CreateOptions & { shape?: Shape }): Tensor {
   checkOptionKeys("tensor", opts, TENSOR_OPTIONS);
   if (ArrayBuffer.isView(values)) {
-    const isNative = values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array;
-    if (!isNative && !INTEGER_ARRAYS.some((C) => values instanceof C)) {
-      throw new DTypeError(`tensor: unsupported array type ${values.constructor.name} (expected Float64Array, Float32Array, an integer typed array, or nested arrays of numbers)`);
-    }
-    const src = values as TypedArray | IntegerTypedArray;
-    const natural: DType = src instanceof Float64Array ? "float64" : src instanceof Float32Array ? "float32" : "int32";
-    const dtype = resolveDType("tensor", opts?.dtype, natural);
+    let src = storageOf(values);
+    const dtype = resolveDType("tensor", opts?.dtype, dtypeOfArray(src));
     const shape = opts?.shape ? checkShape("tensor", opts.shape) : [src.length];
     if (numel(shape) !== src.length) {
       throw new ShapeError(`tensor: shape ${fmt(shape)} needs ${numel(shape)} elements but the typed array has ${src.length}`);
     }
     const data = allocate(dtype, src.length);
-    if (dtype === "int32" && (natural !== "int32" || src instanceof Uint32Array)) {
+    if (dtype === "int32" && !(src instanceof Int32Array) && !(src instanceof Uint8Array)) {
+      if (isHalf(dtypeOfArray(src))) src = stored(src, "float32"); // check the values, not the bits
       checkInt32("tensor", src);
       for (let i = 0; i < src.length; i++) data[i] = Math.trunc(src[i]!);
-    } else data.set(src);
+    } else getBackend().cast(src, data); // a same-dtype cast copies; bool normalises to 0/1
     return finish(new Tensor(data, shape), opts);
   }
-  const dtype = resolveDType("tensor", opts?.dtype, "float32");
   const shape: number[] = [];
   let probe: unknown = values;
   while (Array.isArray(probe)) {
     shape.push(probe.length);
     probe = probe[0];
   }
-  const data = allocate(dtype, numel(shape));
+  // Nested booleans give a bool tensor (PyTorch infers torch.bool the same way).
+  const dtype = resolveDType("tensor", opts?.dtype, typeof probe === "boolean" ? "bool" : "float32");
+  checkShape("tensor", shape);
+  const data = writable(dtype, numel(shape));
   let k = 0;
   const walk = (v: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
-      if (typeof v !== "number") throw new ValueError(`tensor: element at ${path || "[]"} is ${JSON.stringify(v)}, expected a number`);
+      if (typeof v === "boolean") { data[k++] = v ? 1 : 0; return; }
+      if (typeof v !== "number") throw new ValueError(`tensor: element at ${path || "[]"} is ${describeValue(v)}, expected a number or a boolean`);
       data[k++] = dtype === "int32" ? toInt32("tensor", v, `element ${path || "[]"} =`) : v;
       return;
     }
@@ -97,9 +132,9 @@ export function tensor(values: NestedArray | TypedArray | IntegerTypedArray | re
   if (opts?.shape) {
     const target = checkShape("tensor", opts.shape);
     if (numel(target) !== data.length) throw new ShapeError(`tensor: shape ${fmt(target)} does not fit ${data.length} values`);
-    return finish(new Tensor(data, target), opts);
+    return finish(new Tensor(stored(data, dtype), target), opts);
   }
-  return finish(new Tensor(data, shape), opts);
+  return finish(new Tensor(stored(data, dtype), shape), opts);
 }
 
 /** A 0-d tensor holding one number. */
@@ -116,7 +151,7 @@ function filled(op: string, shape: Shape, value: number, opts?: CreateOptions): 
   if (typeof value !== "number") throw new ValueError(`${op}: fill value must be a number, got ${describeValue(value)}`);
   const dtype = resolveDType(op, opts?.dtype, "float32");
   const data = allocate(dtype, numel(s));
-  if (value !== 0) data.fill(dtype === "int32" ? toInt32(op, value, "fill value") : value);
+  if (value !== 0) getBackend().fill(data, dtype === "int32" ? toInt32(op, value, "fill value") : value); // encodes float16/bfloat16/bool values
   return finish(new Tensor(data, s), opts);
 }
 
@@ -137,14 +172,14 @@ function sample(op: string, shape: Shape, opts: RandomOptions | undefined, kind:
   checkOptionKeys(op, opts, RANDOM_OPTIONS);
   const s = checkShape(op, shape);
   const dtype = resolveDType(op, opts?.dtype, "float32");
-  if (dtype === "int32") {
-    throw new DTypeError(`${op}: dtype int32 is not supported; ${kind === "normal" ? "normal samples are floating point" : "use randint"}`);
+  if (isIntegral(dtype)) {
+    throw new DTypeError(`${op}: dtype ${dtype} is not supported; ${kind === "normal" ? "normal samples are floating point" : "use randint"}`);
   }
   const g = generatorOf(op, opts);
-  const data = allocate(dtype, numel(s));
+  const data = writable(dtype, numel(s));
   if (kind === "normal") for (let i = 0; i < data.length; i++) data[i] = g.normal();
   else for (let i = 0; i < data.length; i++) data[i] = g.random();
-  return finish(new Tensor(data, s), opts);
+  return finish(new Tensor(stored(data, dtype), s), opts);
 }
 
 /** Standard normal samples. */
@@ -170,9 +205,9 @@ export function randint(low: number, high: number, shape: Shape, opts?: RandomOp
     toInt32("randint", low, "low");
     toInt32("randint", high - 1, "high - 1");
   }
-  const data = allocate(dtype, numel(s));
+  const data = writable(dtype, numel(s));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return finish(new Tensor(data, s), opts);
+  return finish(new Tensor(stored(data, dtype), s), opts);
 }
 
 /** arange(end) or arange(start, end, step?), PyTorch semantics (end excluded). */
@@ -200,9 +235,9 @@ export function arange(a: number, b?: number | CreateOptions, c?: number | Creat
     toInt32("arange", start, "start");
     toInt32("arange", start + (n - 1) * step, "last value");
   }
-  const data = allocate(dtype, n);
+  const data = writable(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return finish(new Tensor(data, [n]), opts);
+  return finish(new Tensor(stored(data, dtype), [n]), opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
@@ -217,11 +252,11 @@ export function linspace(start: number, end: number, steps: number, opts?: Creat
     toInt32("linspace", start, "start");
     toInt32("linspace", end, "end");
   }
-  const data = allocate(dtype, steps);
+  const data = writable(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends like PyTorch so the endpoint is exact.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return finish(new Tensor(data, [steps]), opts);
+  return finish(new Tensor(stored(data, dtype), [steps]), opts);
 }
 
 export function eye(n: number, m: number | CreateOptions = n, opts?: CreateOptions): Tensor {
@@ -229,9 +264,10 @@ export function eye(n: number, m: number | CreateOptions = n, opts?: CreateOptio
   const o = typeof m === "number" ? opts : m;
   checkOptionKeys("eye", o, CREATE_OPTIONS);
   const s = checkShape("eye", [n, cols]);
-  const data = allocate(resolveDType("eye", o?.dtype, "float32"), n * cols);
+  const dtype = resolveDType("eye", o?.dtype, "float32");
+  const data = writable(dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
-  return finish(new Tensor(data, s), o);
+  return finish(new Tensor(stored(data, dtype), s), o);
 }
 
 /** The shape and options of a *Like call: `t`'s dtype unless opts names another. */

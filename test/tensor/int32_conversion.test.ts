@@ -16,9 +16,9 @@ describe("int32 conversion", () => {
     assert.deepEqual([...t.data], [0, 2147483647]);
   });
 
-  it("Uint8/Int8/Uint16/Int16/Uint8Clamped arrays become int32 by value, not by relabelled bits", () => {
+  it("Int8/Uint16/Int16/Uint8Clamped arrays become int32 by value, not by relabelled bits; Uint8Array is bool storage", () => {
     const cases: [ArrayLike<number> & { length: number }, number[]][] = [
-      [new Uint8Array([0, 200, 255]), [0, 200, 255]],
+      
       [new Int8Array([-128, -1, 127]), [-128, -1, 127]],
       [new Uint16Array([0, 65535, 40000]), [0, 65535, 40000]],
       [new Int16Array([-32768, -2, 32767]), [-32768, -2, 32767]],
@@ -30,6 +30,10 @@ describe("int32 conversion", () => {
       assert.ok(t.data instanceof Int32Array);
       assert.deepEqual([...t.data], want, src.constructor.name);
     }
+    // Uint8Array is the bool dtype's storage: bool by default (nonzero -> 1), by value when asked.
+    assert.equal(tensor(new Uint8Array([0, 200])).dtype, "bool");
+    assert.deepEqual([...tensor(new Uint8Array([0, 200])).data], [0, 1]);
+    assert.deepEqual([...tensor(new Uint8Array([1, 255]), { dtype: "int32" }).data], [1, 255]);
     assert.deepEqual([...tensor(new Uint8Array([1, 255]), { dtype: "float64" }).data], [1, 255]);
   });
 
@@ -75,5 +79,9 @@ describe("int32 conversion", () => {
     assert.throws(() => to(tensor([2 ** 31], { dtype: "float64" }), "int32"), overflow("to"));
     assert.throws(() => to(tensor([-Infinity]), "int32"), overflow("to"));
     assert.deepEqual([...tensor([1.9, -1.9, 2147483647], { dtype: "float64" }).to("int32").data], [1, -1, 2147483647]);
+    // float16 is checked by value, not by its bit pattern.
+    assert.throws(() => tensor([1, Infinity], { dtype: "float16" }).to("int32"), overflow("to"));
+    assert.deepEqual([...tensor([2.5, -3.5], { dtype: "float16" }).to("int32").data], [2, -3]);
+    assert.throws(() => tensor(tensor([NaN], { dtype: "bfloat16" }).data as never, { dtype: "int32" }), overflow("tensor"));
   });
 });

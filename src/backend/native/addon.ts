@@ -5,9 +5,11 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TypedArray } from "../../util/dtype.js";
 
 type F = Float32Array | Float64Array;
-type A = Float32Array | Float64Array | Int32Array;
+/** Kernels take float32/float64/int32 and throw a TypeError for any other array (float16/bfloat16/bool are widened before). */
+type A = TypedArray;
 
 /**
  * The raw kernels exported by native/addon.cc (argument order is fixed there). Each checks its

@@ -10,6 +10,7 @@ import type {
 } from "../backend.js";
 import { broadcastStrides } from "../ts/elementwise.js";
 import { tsBackend } from "../ts/index.js";
+import { withStorageDTypes } from "../storage_dtypes.js";
 import type { NativeAddon } from "./addon.js";
 
 const UNARY: readonly UnaryOp[] = [
@@ -23,6 +24,11 @@ const REDUCE: readonly ReduceOp[] = ["sum", "max", "min", "prod"];
 const unaryCode = new Map(UNARY.map((op, i) => [op, i]));
 const binaryCode = new Map(BINARY.map((op, i) => [op, i]));
 const reduceCode = new Map(REDUCE.map((op, i) => [op, i]));
+
+/** float32, float64 or int32: the arrays the addon's kernels take. */
+function isWide(a: TypedArray): a is Float32Array | Float64Array | Int32Array {
+  return a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array;
+}
 
 function sameType(a: TypedArray, b: TypedArray): boolean {
   return a.constructor === b.constructor;
@@ -97,6 +103,11 @@ function binaryMeta(aShape: readonly number[], aLen: number, bShape: readonly nu
 }
 
 export function createNativeBackend(N: NativeAddon): Backend {
+  return withStorageDTypes(nativeKernels(N));
+}
+
+/** Half and bool arrays never reach these (withStorageDTypes widens them) except in cast. */
+function nativeKernels(N: NativeAddon): Backend {
   return {
     name: "native",
 
@@ -152,6 +163,7 @@ export function createNativeBackend(N: NativeAddon): Backend {
     },
 
     cast(src, dst) {
+      if (!isWide(src) || !isWide(dst)) return tsBackend.cast(src, dst);
       N.cast(src, dst);
     },
 

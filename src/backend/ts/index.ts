@@ -10,10 +10,15 @@ import {
 import { gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
+import { withStorageDTypes } from "../storage_dtypes.js";
 
-export const tsBackend: Backend = {
+/** The reference kernels on float32/float64/int32 arrays (plus cast and data movement on every dtype). */
+export const tsKernels: Backend = {
   name: "ts",
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
 };
+
+/** The TypeScript backend: the reference kernels, with float16/bfloat16/bool widened around them. */
+export const tsBackend: Backend = withStorageDTypes(tsKernels);

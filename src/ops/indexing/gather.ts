@@ -95,8 +95,10 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const out = new Tensor(x.data.slice(), x.shape);
   if (out.data instanceof Int32Array) {
     for (let i = 0; i < dst.length; i++) out.data[dst[i]!]! += picked[i]!; // the scatter-add kernel is float-only
+  } else if (out.data instanceof Uint8Array) {
+    for (let i = 0; i < dst.length; i++) out.data[dst[i]!]! |= picked[i]!; // bool addition is logical or
   } else {
-    be.embeddingBackward(picked as FloatArray, dst, 1, out.data);
+    be.embeddingBackward(picked as FloatArray, dst, 1, out.data as FloatArray);
   }
   return record("scatterAdd", [x, src], out, (g, needs) => {
     let gsrc: Tensor | null = null;

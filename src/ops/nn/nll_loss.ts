@@ -2,6 +2,7 @@
 // per-class weights: loss_i = -w[t_i] * logp[i, t_i]; "mean" divides by the sum of w[t_i]
 // over non-ignored targets (PyTorch semantics). A gather, so plain loops over the targets.
 
+import { autocastFloat32 } from "../autocast.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -22,6 +23,7 @@ export interface NllLossOptions {
 export const NLL_LOSS_OPTIONS = optionNames<NllLossOptions>({ ignoreIndex: true, reduction: true, weight: true });
 
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  logProbs = autocastFloat32(logProbs); // autocast: runs in float32
   const op = "nllLoss";
   checkOptionKeys(op, opts, NLL_LOSS_OPTIONS);
   const lay = classLayout(op, logProbs);
