@@ -41,8 +41,8 @@ function suggest(key: string, allowed: readonly string[]): string | undefined {
  * keys are all in `allowed`. `arg` names the argument in the message ("options" by default).
  */
 export function checkOptionKeys(fn: string, opts: unknown, allowed: readonly string[], arg = "options"): void {
-  if (opts === undefined || opts === null) return;
-  if (typeof opts !== "object" || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
+  if (opts === undefined) return;
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
     throw new OptionError(`${fn}: ${arg} must be an object such as { ${allowed[0] ?? ""}: ... }, got ${describeValue(opts)}`);
   }
   for (const key of Object.keys(opts)) {

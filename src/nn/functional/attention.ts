@@ -54,7 +54,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (mask && isCausal) throw new ValueError(`${OP}: pass either mask or isCausal, not both`);
   if (mask) {
     requireTensor(OP, mask, "mask");
-    broadcastShapes(OP, mask.shape, [...batch, L, S]);
+    broadcastShapes(OP, mask.shape, [...batch, L, S], ["mask", "the attention scores (..., L, S)"]);
   }
   const scale = opts.scale ?? 1 / Math.sqrt(E);
   if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${OP}: scale must be a finite number, got ${String(scale)}`);
