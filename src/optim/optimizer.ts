@@ -8,6 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { allocate, isFloat } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { checkOptionKeys } from "../util/options.js";
+import { describeValue } from "../util/describe.js";
 
 /** Hyperparameters are plain numbers/booleans/number pairs so groups can be serialized. */
 export type HyperValue = number | boolean | readonly [number, number];
@@ -77,6 +78,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const specs: ParamGroupSpec<H>[] = isGroupList(params)
       ? [...params]
       : [{ params: [...(params as Iterable<Tensor>)] } as unknown as ParamGroupSpec<H>];
+    specs.forEach((g, i) => {
+      if (!g || typeof g !== "object" || !Array.isArray(g.params)) {
+        throw new OptimizerError(`${name}: param group ${i} must be { params: Tensor[], ... } or the params a list of Tensors, got ${describeValue(g)}`);
+      }
+    });
     if (specs.length === 0 || specs.every((g) => g.params.length === 0)) {
       throw new OptimizerError(`${name}: got an empty parameter list`);
     }

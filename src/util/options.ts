@@ -23,12 +23,13 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-/** The valid name a misspelling most likely meant: the same letters ignoring case and `_`, else the longest shared prefix (≥ 4). */
+/** The valid name a misspelling most likely meant: the same letters ignoring case and `_`, else the longest shared prefix. */
 function suggest(key: string, allowed: readonly string[]): string | undefined {
   const k = squash(key);
   const same = allowed.find((a) => squash(a) === k);
   if (same) return same;
-  let best: string | undefined, bestLen = 3;
+  // A shared prefix of 4 letters, or the whole (≥ 3-letter) misspelling, e.g. "mod" for "mode".
+  let best: string | undefined, bestLen = Math.min(4, Math.max(3, k.length)) - 1;
   for (const a of allowed) {
     const n = commonPrefix(squash(a), k);
     if (n > bestLen) [best, bestLen] = [a, n];

@@ -121,6 +121,22 @@ describe("inputs that used to leak a TypeError/RangeError", () => {
     assert.throws(() => D.maskedFill(x, tensor([1, 0, 1], { dtype: "int32" }), "v" as never), is(DTypeError, /^maskedFill: value must be a number/));
   });
 
+  it("layers, optimizers, schedulers, clipping and init", () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    assert.throws(() => new nn.ReLU().forward("x" as never), is(DTypeError, /^ReLU: input must be a Tensor/));
+    assert.throws(() => new nn.BatchNorm1d(2).forward(null as never), is(DTypeError, /^BatchNorm1d: input must be a Tensor/));
+    assert.throws(() => new nn.LayerNorm({} as never), is(ValueError, /^LayerNorm: normalizedShape must be/));
+    assert.throws(() => new nn.ModuleList(3 as never), is(ValueError, /^ModuleList: modules must be an iterable/));
+    assert.throws(() => new D.optim.Adam([[1, 2]] as never), is(ValueError, /^Adam: param group 0 must be/));
+    assert.throws(() => new D.optim.LRScheduler(null as never, () => 1), is(ValueError, /^LRScheduler: optimizer must be/));
+    assert.throws(() => D.optim.clipGradNorm([p, 3] as never, 1), is(ValueError, /^clipGradNorm: params\[1\] is the number 3/));
+    assert.throws(() => D.optim.clipGradValue(5 as never, 1), is(ValueError, /^clipGradValue: params must be/));
+    assert.throws(() => D.optim.accumulateGradients([1], "f" as never), is(ValueError, /^accumulateGradients: lossFn must be a function/));
+    assert.throws(() => nn.init.xavierUniform_([1, 2] as never), is(DTypeError, /^init.calculateFanInAndFanOut: tensor must be a Tensor/));
+    assert.throws(() => nn.init.normal_(null as never), is(DTypeError, /^init.normal_: tensor must be a Tensor/));
+    assert.throws(() => nn.init.kaimingUniform_(randn([2, 2]), { mod: "fanIn" } as never), is(ValueError, /^init.kaimingUniform_: unknown option "mod" \(did you mean "mode"\?\)/));
+  });
+
   it("a wrong attention mask shape says mask", () => {
     const q = randn([2, 3, 4]), k = randn([2, 5, 4]), v = randn([2, 5, 4]);
     assert.throws(() => nn.functional.scaledDotProductAttention(q, k, v, { mask: tensor([[1, 0]], { dtype: "int32" }) }),

@@ -7,9 +7,11 @@ import { ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { Module } from "../module.js";
 import { checkOptionKeys } from "../../util/options.js";
+import { requireTensor } from "../../ops/operand.js";
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.relu();
   }
 }
@@ -25,6 +27,7 @@ export class GELU extends Module {
     }
   }
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.gelu({ approximate: this.approximate });
   }
   protected override extraRepr(): string {
@@ -34,12 +37,14 @@ export class GELU extends Module {
 
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.tanh();
   }
 }
 
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.sigmoid();
   }
 }
@@ -52,6 +57,7 @@ export class Dropout extends Module {
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be between 0 and 1, got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return dropout(x, this.p, this.training, this.opts.generator ? { generator: this.opts.generator } : {});
   }
   protected override extraRepr(): string {

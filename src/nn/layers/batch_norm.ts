@@ -10,6 +10,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkSize } from "./linear.js";
 import { checkOptionKeys, optionNames } from "../../util/options.js";
+import { requireTensor } from "../../ops/operand.js";
 
 export interface BatchNormOptions {
   eps?: number;
@@ -55,6 +56,7 @@ export class BatchNorm1d extends Module {
 
   /** x (N, C) or (N, C, L). */
   forward(x: Tensor): Tensor {
+    requireTensor("BatchNorm1d", x);
     const C = this.numFeatures;
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
       throw new ShapeError(`BatchNorm1d: expected input (N, ${C}) or (N, ${C}, L), got ${fmt(x.shape)}`);
