@@ -19,3 +19,5 @@ export * as optim from "./optim/index.js";
 export * as amp from "./amp/index.js";
 export { OptionError } from "./util/options.js";
 export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";
+export * as models from "./models/index.js";
+export * as io from "./io/index.js";

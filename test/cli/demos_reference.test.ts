@@ -176,7 +176,7 @@ describe("demo accumulation", () => {
       assert.ok(row.maxDiffScaled < 1e-15, `k=${row.microBatches}: ${row.maxDiffScaled}`);
       close(row.normRatioUnscaled, row.microBatches, 1e-12);
     }
-    assert.match(accumulationDemo.run({}), /32 +1 +\d\.\d\de-\d+ +32\.000000/);
+    assert.match(accumulationDemo.run({}), /32 +1 +\d\.\d\de[+-]\d+ +32\.000000/);
   });
 });
 

@@ -11,6 +11,8 @@ import { gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
 import { withStorageDTypes } from "../storage_dtypes.js";
+import { rmsNorm, rmsNormBackward } from "./rms_norm.js";
+import { rotaryEmb, rotaryEmbBackward } from "./rotary.js";
 
 /** The reference kernels on float32/float64/int32 arrays (plus cast and data movement on every dtype). */
 export const tsKernels: Backend = {
@@ -18,6 +20,7 @@ export const tsKernels: Backend = {
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
+  rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
 
 /** The TypeScript backend: the reference kernels, with float16/bfloat16/bool widened around them. */
