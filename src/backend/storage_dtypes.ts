@@ -140,6 +140,22 @@ export function withStorageDTypes(kernels: Backend): Backend {
       run((w) => kernels.layerNormBackward(f(w.in(x)), w.in(weight), f(w.in(mean)), f(w.in(rstd)), f(w.in(gy)), rows, cols,
         f(w.out(gx)), w.out(gWeight), w.out(gBias)));
     },
+    rmsNorm(x, weight, rows, cols, eps, out, rstd) {
+      if (allPlain(x, weight, out, rstd)) return kernels.rmsNorm(x, weight, rows, cols, eps, out, rstd);
+      run((w) => kernels.rmsNorm(f(w.in(x)), w.in(weight), rows, cols, eps, f(w.out(out)), f(w.out(rstd))));
+    },
+    rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight) {
+      if (allPlain(x, weight, rstd, gy, gx, gWeight)) return kernels.rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight);
+      run((w) => kernels.rmsNormBackward(f(w.in(x)), w.in(weight), f(w.in(rstd)), f(w.in(gy)), rows, cols, w.out(gx), w.out(gWeight)));
+    },
+    rotaryEmb(x, cos, sin, n, t, d, offset, out) {
+      if (allPlain(x, cos, sin, out)) return kernels.rotaryEmb(x, cos, sin, n, t, d, offset, out);
+      run((w) => kernels.rotaryEmb(f(w.in(x)), f(w.in(cos)), f(w.in(sin)), n, t, d, offset, f(w.out(out))));
+    },
+    rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx) {
+      if (allPlain(gy, cos, sin, gx)) return kernels.rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx);
+      run((w) => kernels.rotaryEmbBackward(f(w.in(gy)), f(w.in(cos)), f(w.in(sin)), n, t, d, offset, f(w.out(gx))));
+    },
     embedding(table, idx, cols, out) {
       if (allPlain(table, out)) return kernels.embedding(table, idx, cols, out);
       embeddingBits(table, idx, cols, out); // a gather copies bit patterns
@@ -195,22 +211,6 @@ export function withStorageDTypes(kernels: Backend): Backend {
     scatterReduce(op, self, src, pos, includeSelf, out) {
       if (allPlain(self, src, out)) return kernels.scatterReduce(op, self, src, pos, includeSelf, out);
       run((w) => kernels.scatterReduce(op, w.in(self), w.in(src), pos, includeSelf, w.out(out)));
-    },
-    rmsNorm(x, weight, rows, cols, eps, out, rstd) {
-      if (allPlain(x, weight, out, rstd)) return kernels.rmsNorm(x, weight, rows, cols, eps, out, rstd);
-      run((w) => kernels.rmsNorm(f(w.in(x)), w.in(weight), rows, cols, eps, f(w.out(out)), f(w.out(rstd))));
-    },
-    rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight) {
-      if (allPlain(x, weight, rstd, gy, gx, gWeight)) return kernels.rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight);
-      run((w) => kernels.rmsNormBackward(f(w.in(x)), w.in(weight), f(w.in(rstd)), f(w.in(gy)), rows, cols, w.out(gx), w.out(gWeight)));
-    },
-    rotaryEmb(x, cos, sin, n, t, d, offset, out) {
-      if (allPlain(x, cos, sin, out)) return kernels.rotaryEmb(x, cos, sin, n, t, d, offset, out);
-      run((w) => kernels.rotaryEmb(f(w.in(x)), f(w.in(cos)), f(w.in(sin)), n, t, d, offset, f(w.out(out))));
-    },
-    rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx) {
-      if (allPlain(gy, cos, sin, gx)) return kernels.rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx);
-      run((w) => kernels.rotaryEmbBackward(f(w.in(gy)), f(w.in(cos)), f(w.in(sin)), n, t, d, offset, f(w.out(gx))));
     },
     scatterReduceBackward(op, self, src, pos, includeSelf, result, g, gSelf, gSrc) {
       if (allPlain(self, src, result, g, gSelf, gSrc)) {

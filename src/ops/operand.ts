@@ -3,7 +3,9 @@
 import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
-import { DTypeError } from "../util/errors.js";
+import { MAX_NUMEL, fmt, numel } from "../shape/shape.js";
+import { describeValue } from "../util/describe.js";
+import { DTypeError, ShapeError } from "../util/errors.js";
 
 /**
  * A tensor or a plain number. A number takes the tensor's dtype (float16 + 1.5 stays float16),
@@ -13,8 +15,8 @@ import { DTypeError } from "../util/errors.js";
 export type TensorLike = Tensor | number;
 
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  let n = 1;
-  for (const s of shape) n *= s;
+  const n = numel(shape);
+  if (n > MAX_NUMEL) throw new ShapeError(`cannot create a result of shape ${fmt(shape)}: ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   return new Tensor(allocate(dtype, n), shape);
 }
 
@@ -48,7 +50,21 @@ export function requireFloat(op: string, t: Tensor, arg = "input"): void {
   if (!isFloat(t.dtype)) throw new DTypeError(`${op}: ${arg} must be a floating-point tensor, got dtype ${t.dtype}`);
 }
 
+/** A plain number argument (a slope, a bound, a fill value). NaN is a number here. */
+export function requireNumber(op: string, x: unknown, arg: string): number {
+  if (typeof x !== "number") throw new DTypeError(`${op}: ${arg} must be a number, got ${describeValue(x)}`);
+  return x;
+}
+
+/** A Tensor or a plain number (a binary op's operand). */
+export function requireOperand(op: string, x: unknown, arg = "input"): TensorLike {
+  if (!(x instanceof Tensor) && typeof x !== "number") {
+    throw new DTypeError(`${op}: ${arg} must be a Tensor or a number, got ${describeValue(x)}`);
+  }
+  return x;
+}
+
 export function requireTensor(op: string, x: unknown, arg = "input"): Tensor {
-  if (!(x instanceof Tensor)) throw new DTypeError(`${op}: ${arg} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor)) throw new DTypeError(`${op}: ${arg} must be a Tensor, got ${describeValue(x)}`);
   return x;
 }

@@ -14,6 +14,7 @@ import { isFloat, isIntegral } from "../../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { dropout } from "./dropout.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface AttentionOptions {
   /** Query i may attend to keys j <= i (top-left aligned, like PyTorch). Not with `mask`. */
@@ -28,9 +29,11 @@ export interface AttentionOptions {
 }
 
 const OP = "scaledDotProductAttention";
+const ATTENTION_OPTIONS = optionNames<AttentionOptions>({ isCausal: true, mask: true, scale: true, dropoutP: true, generator: true });
 
 /** (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev). Rows with every key masked give zeros. */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  checkOptionKeys(OP, opts, ATTENTION_OPTIONS);
   for (const [name, t] of [["q", q], ["k", k], ["v", v]] as const) {
     requireTensor(OP, t, name);
     requireFloat(OP, t, name);
@@ -51,7 +54,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (mask && isCausal) throw new ValueError(`${OP}: pass either mask or isCausal, not both`);
   if (mask) {
     requireTensor(OP, mask, "mask");
-    broadcastShapes(OP, mask.shape, [...batch, L, S]);
+    broadcastShapes(OP, mask.shape, [...batch, L, S], ["mask", "the attention scores (..., L, S)"]);
   }
   const scale = opts.scale ?? 1 / Math.sqrt(E);
   if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${OP}: scale must be a finite number, got ${String(scale)}`);
