@@ -10,3 +10,6 @@ export {
   type DescribeOptions, type FormatGraphOptions, type GraphDescription, type GraphInput, type GraphLeaf, type GraphOpNode,
   type GraphValues, describeGraph, formatGraph,
 } from "./inspect.js";
+export {
+  type ModuleFrame, currentModulePath, enableModuleTracking, isModuleTrackingEnabled, moduleScope, trackModulePaths,
+} from "./module_scope.js";

@@ -4,3 +4,4 @@ export {
   type GradcheckOptions, describeGraph, enableGrad, formatGraph, gradcheck, isGradEnabled, noGrad, record, setGradEnabled,
 } from "./index.js";
 export type { BackwardRule } from "./node.js";
+export { currentModulePath, enableModuleTracking, isModuleTrackingEnabled, trackModulePaths } from "./module_scope.js";
