@@ -13,3 +13,6 @@ export {
 export {
   type ModuleFrame, currentModulePath, enableModuleTracking, isModuleTrackingEnabled, moduleScope, trackModulePaths,
 } from "./module_scope.js";
+export {
+  AnomalyError, type AnomalyDetails, type AnomalyInput, countNonFinite, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled,
+} from "./anomaly.js";

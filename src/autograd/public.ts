@@ -5,3 +5,4 @@ export {
 } from "./index.js";
 export type { BackwardRule } from "./node.js";
 export { currentModulePath, enableModuleTracking, isModuleTrackingEnabled, trackModulePaths } from "./module_scope.js";
+export { AnomalyError, type AnomalyDetails, type AnomalyInput, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled } from "./anomaly.js";
