@@ -16,3 +16,6 @@ export {
 export {
   AnomalyError, type AnomalyDetails, type AnomalyInput, countNonFinite, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled,
 } from "./anomaly.js";
+export {
+  type GraphView, type GraphViewOptions, type ViewNode, buildGraphView, formatBytes, toDot, toMermaid,
+} from "./graph_views.js";
