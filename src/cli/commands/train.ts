@@ -171,7 +171,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
   }
   const done = summary as TrainSummary; // run() returned (a throw would have left through finally)
   io.out(formatSummary(done, runDir, readMetrics(metricsPath(runDir)).map((r) => r.loss)));
-  if (reportPath) io.out(`report: ${reportPath}\n`);
+  if (reportPath) err(`report: ${reportPath}`);
   if (done.interrupted) {
     err(`stopped at step ${summary.step} of ${summary.totalSteps}; checkpoint saved to ${done.checkpoint}\nresume with: descent train --resume ${runDir}`);
     throw new ExitStatus(130);
@@ -182,11 +182,11 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
 export function formatSummary(s: TrainSummary, runDir: string, losses: readonly number[] = []): string {
   const lines = [
     `run: ${runDir}`,
-    ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)}`] : []),
     `steps ${s.step}/${s.totalSteps} (${s.stepsThisRun} this run), ${fmtInt(s.tokens)} tokens in ${formatDuration(s.wallSec)} (${formatDuration(s.trainSec)} in training steps): ` +
       `${fmtInt(s.tokensPerSec)} tokens/s` + (s.mfu === null ? "" : `, MFU ${(100 * s.mfu).toFixed(2)} % of an assumed peak of ${(s.peakFlops / 1e9).toFixed(0)} GFLOP/s (--peak-flops)`),
     `val loss ${s.lastValLoss === null ? "-" : s.lastValLoss.toFixed(4)} (best ${s.bestValLoss === null ? "-" : s.bestValLoss.toFixed(4)}), ` +
       `unigram entropy of the training tokens ${s.unigramEntropy.toFixed(4)} nats/token`,
+    ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} (${losses.length} steps)`] : []),
     `checkpoint: ${s.checkpoint ?? "-"}`,
   ];
   if (s.sample !== null) lines.push("sample:", s.sample.replace(/^\n/, ""));
