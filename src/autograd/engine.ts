@@ -6,6 +6,7 @@ import { fmt, shapesEqual } from "../shape/shape.js";
 import { type GradHook, Tensor } from "../tensor/tensor.js";
 import { describeValue } from "../util/describe.js";
 import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
+import { anomalyState, checkBackward } from "./anomaly.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
 import { Node } from "./node.js";
@@ -120,8 +121,18 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
   }
   checkOptionKeys("backward", opts, ["retainGraph"]);
   const retain = opts.retainGraph ?? false;
-  // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
-  withAutocastState(null, () => noGrad(() => {
+  // Ops run by backward rules are not forward ops: anomaly mode checks the rule's results instead.
+  anomalyState.backwardDepth++;
+  try {
+    // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
+    withAutocastState(null, () => backwardPasses(root, seed, retain));
+  } finally {
+    anomalyState.backwardDepth--;
+  }
+}
+
+function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
+  noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
       const g = runHooks(root.leafHooks, seed, leafLabel(root));
@@ -164,6 +175,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
       if (node.retainTarget) retained.push([node.retainTarget, g]);
       const grads = node.apply(g);
+      if (anomalyState.users > 0) checkBackward(node, g, grads);
       if (grads.length !== node.edges.length) {
         throw new AutogradError(`${node.name}: backward returned ${grads.length} gradients for ${node.edges.length} inputs`);
       }
@@ -197,7 +209,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     for (const [t, g] of retained) commitGrad(t, g);
     for (const [leaf, g] of finals) commitGrad(leaf, g);
     if (!retain) for (const n of visited) n.release();
-  }));
+  });
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */

@@ -46,3 +46,21 @@ export function columns(rows: readonly (readonly string[])[], opts: ColumnsOptio
   if (opts.headerRule && lines.length > 0) lines.splice(1, 0, line(widths.map((w) => "-".repeat(w))));
   return lines;
 }
+
+const SPARKS = "▁▂▃▄▅▆▇█";
+
+/** A one-line chart of `values` in `width` buckets (each the bucket's mean), low ▁ to high █. */
+export function sparkline(values: readonly number[], width = 40): string {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return "";
+  const n = Math.min(width, v.length);
+  const buckets: number[] = [];
+  for (let b = 0; b < n; b++) {
+    const lo = Math.floor((b * v.length) / n), hi = Math.floor(((b + 1) * v.length) / n);
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += v[i]!;
+    buckets.push(s / (hi - lo));
+  }
+  const min = Math.min(...buckets), max = Math.max(...buckets);
+  return buckets.map((x) => SPARKS[max === min ? 0 : Math.min(7, Math.floor(((x - min) / (max - min)) * 8))]).join("");
+}

@@ -6,6 +6,7 @@ import { DescentError } from "../util/errors.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerSampleCommand } from "./commands/sample.js";
 import { registerTrainCommand } from "./commands/train.js";
+import { registerReportCommand } from "./commands/report.js";
 import { ExitStatus } from "./errors.js";
 import { formatInfo, infoReport, packageVersion } from "./commands/info.js";
 import { DEMOS, type Demo } from "./demos/index.js";
@@ -47,6 +48,7 @@ export function createProgram(io: CliIO = processIO, demos: readonly Demo[] = DE
     .action(() => print(formatInfo(infoReport())));
   registerTrainCommand(program, io);
   registerSampleCommand(program, io);
+  registerReportCommand(program, io);
   // Subcommands inherit exit and output handling from the program.
   return program;
 }

@@ -38,6 +38,12 @@ export interface TrainConfig {
   sampleTemperature: number;
   /** Peak FLOP/s the MFU figure divides by (see DEFAULT_PEAK_FLOPS). */
   peakFlops: number;
+  /** Log gradient health (per-layer grad/weight norms, update ratios) every N steps to metrics.jsonl; 0: never. */
+  healthInterval: number;
+  /** Warn when a step's loss exceeds spikeFactor x the running median of the last 50; 0: off. */
+  spikeFactor: number;
+  /** Warn when the gradient norm before clipping exceeds this; 0: off. */
+  gradNormWarn: number;
 }
 
 /**
@@ -66,6 +72,9 @@ export const TRAIN_CONFIG_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   sampleTokens: 400,
   sampleTemperature: 0.8,
   peakFlops: DEFAULT_PEAK_FLOPS,
+  healthInterval: 0,
+  spikeFactor: 3,
+  gradNormWarn: 10,
 });
 
 export const TRAIN_CONFIG_KEYS = Object.keys(TRAIN_CONFIG_DEFAULTS) as (keyof TrainConfig)[];
@@ -99,6 +108,9 @@ const RULES: Record<keyof TrainConfig, Rule> = {
   sampleTokens: { int: true, min: 0, max: 1e6 },
   sampleTemperature: { int: false, min: 0, max: 100 },
   peakFlops: { int: false, min: 0, max: 1e21, minOpen: true },
+  healthInterval: { int: true, min: 0, max: 1e9 },
+  spikeFactor: { int: false, min: 0, max: 1e6 },
+  gradNormWarn: { int: false, min: 0, max: 1e12 },
 };
 
 export function describeRule(r: Rule): string {

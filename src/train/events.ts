@@ -1,6 +1,8 @@
 // The events a Trainer emits; progress output, metrics.jsonl and reports listen to them, so the
 // training loop itself stays short.
 
+import type { CompactHealth, TrainingWarning } from "./gradient_health.js";
+
 /** One optimizer step (emitted after any evaluation of that step, so eval fields are filled in). */
 export interface StepRecord {
   step: number;
@@ -16,6 +18,10 @@ export interface StepRecord {
   /** Set on evaluation steps. */
   valLoss?: number;
   trainLoss?: number;
+  /** Gradient health on every healthInterval-th step (see gradient_health.ts). */
+  health?: CompactHealth;
+  /** Loss-spike and exploding-gradient warnings of this step. */
+  warnings?: TrainingWarning[];
 }
 
 export interface EvalRecord {
@@ -65,4 +71,5 @@ export interface TrainerEvents {
   eval: [EvalRecord];
   checkpoint: [CheckpointRecord];
   end: [TrainSummary];
+  warning: [TrainingWarning];
 }

@@ -8,9 +8,11 @@ import type { StepRecord } from "./events.js";
 import type { Trainer } from "./trainer.js";
 
 export function metricsLine(r: StepRecord): string {
-  const o: Record<string, number> = { step: r.step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, tokensPerSec: r.tokensPerSec, elapsedSec: r.elapsedSec };
+  const o: Record<string, unknown> = { step: r.step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, tokensPerSec: r.tokensPerSec, elapsedSec: r.elapsedSec };
   if (r.valLoss !== undefined) o["valLoss"] = r.valLoss;
   if (r.trainLoss !== undefined) o["trainLoss"] = r.trainLoss;
+  if (r.health !== undefined) o["health"] = r.health;
+  if (r.warnings !== undefined && r.warnings.length > 0) o["warnings"] = r.warnings.map((w) => ({ kind: w.kind, message: w.message }));
   return JSON.stringify(o);
 }
 

@@ -122,6 +122,7 @@ export function captureState(t: Trainer): TrainerState {
 /** Settings a resumed run may change; every other TrainConfig value must equal the checkpoint's. */
 export const RESUMABLE_OVERRIDES: readonly (keyof TrainConfig)[] = [
   "steps", "evalInterval", "evalIters", "checkpointInterval", "sampleTokens", "sampleTemperature", "peakFlops",
+  "healthInterval", "spikeFactor", "gradNormWarn",
 ];
 
 function stable(v: unknown): string {

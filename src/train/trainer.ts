@@ -22,6 +22,8 @@ import type { EvalRecord, StepRecord, TrainSummary, TrainerEvents } from "./even
 import { type TrainableModel, weightDecayGroups } from "./model.js";
 import { type TrainerState, captureState, restoreState } from "./state.js";
 import { type CheckpointInfo, readCheckpoint, writeRunCheckpoint } from "./checkpoint.js";
+import { enableAnomalyDetection } from "../autograd/anomaly.js";
+import { SpikeMonitor, captureUpdate, compactHealth, gradientReport, layerGradNorms } from "./gradient_health.js";
 
 export interface TrainerOptions {
   model: TrainableModel;
@@ -39,6 +41,8 @@ export interface TrainerOptions {
   arch?: string;
   /** Anything else to record in trainer.json (e.g. the data summary). */
   extra?: Record<string, unknown>;
+  /** Run every training step in anomaly mode (autograd.detectAnomaly): the first NaN/Inf throws an AnomalyError. */
+  detectAnomaly?: boolean;
 }
 
 /** Let pending signals and I/O run between steps (Ctrl-C is handled here). */
@@ -65,6 +69,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   lastEval: EvalRecord | null = null;
   resumedFrom: string | null = null;
   private readonly params: Tensor[];
+  private readonly namedParams: (readonly [string, Tensor])[];
+  readonly detectAnomaly: boolean;
+  /** Loss-spike and exploding-gradient watch (its running median restarts on resume). */
+  readonly spikes: SpikeMonitor;
   private stopRequested = false;
   private readonly trainEntropy: number;
 
@@ -95,6 +103,9 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     this.trainBatches = new BatchSampler(opts.train, B, T, config.seed + 1);
     this.evalBatches = { train: new BatchSampler(opts.train, B, T, config.seed + 2), val: new BatchSampler(opts.val, B, T, config.seed + 3) };
     this.params = model.parameters().filter((p) => p.requiresGrad);
+    this.namedParams = [...model.namedParameters()].filter(([, p]) => p.requiresGrad);
+    this.detectAnomaly = opts.detectAnomaly ?? false;
+    this.spikes = new SpikeMonitor({ spikeFactor: config.spikeFactor, gradNormWarn: config.gradNormWarn });
     this.optimizer = new AdamW(weightDecayGroups(model, config.weightDecay), {
       lr: config.lr, betas: [config.beta1, config.beta2], eps: config.eps, weightDecay: config.weightDecay,
     });
@@ -109,7 +120,16 @@ export class Trainer extends EventEmitter<TrainerEvents> {
 
   /** One optimizer step; returns its record without eval fields (run() adds them and emits). */
   trainStep(): StepRecord {
-    const { gradAccum, gradClip } = this.config;
+    const stopAnomaly = this.detectAnomaly ? enableAnomalyDetection() : null;
+    try {
+      return this.trainStepInner();
+    } finally {
+      stopAnomaly?.();
+    }
+  }
+
+  private trainStepInner(): StepRecord {
+    const { gradAccum, gradClip, healthInterval, spikeFactor, gradNormWarn } = this.config;
     const t0 = performance.now();
     this.model.train();
     this.optimizer.zeroGrad();
@@ -122,13 +142,30 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       (gradAccum === 1 ? l : l.div(gradAccum)).backward();
       loss += l.item() / gradAccum;
     }
+    const healthStep = healthInterval > 0 && (this.step + 1) % healthInterval === 0;
+    // Per-layer gradient norms before clipping: one pass over the gradients, for the warnings.
+    const norms = spikeFactor > 0 || gradNormWarn > 0 ? layerGradNorms(this.namedParams) : new Map<string, number>();
+    const report = healthStep ? gradientReport(this.model) : null;
     const gradNorm = clipGradNorm(this.params, gradClip > 0 ? gradClip : Infinity);
     const lr = this.optimizer.paramGroups[0]!.lr;
+    const updated = healthStep ? captureUpdate(this.params) : null;
     this.optimizer.step();
+    updated?.();
     this.scheduler.step();
     this.step++;
     const seconds = (performance.now() - t0) / 1000;
-    return { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0 };
+    const rec: StepRecord = { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0 };
+    if (report) {
+      // Norms and counts of the pre-clip gradients; update ratios of the step just taken.
+      const after = gradientReport(this.model);
+      rec.health = compactHealth({ ...report, layers: report.layers.map((l, i) => ({ ...l, updateRatio: after.layers[i]!.updateRatio })) });
+    }
+    const warnings = this.spikes.check(this.step, loss, gradNorm, norms);
+    if (warnings.length > 0) {
+      rec.warnings = warnings;
+      for (const w of warnings) this.emit("warning", w);
+    }
+    return rec;
   }
 
   /** Mean loss over evalIters batches of each split, in eval mode without gradients. */

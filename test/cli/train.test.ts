@@ -105,7 +105,7 @@ describe("descent train / sample end to end (tiny)", () => {
     assert.match(r.out, /MFU \d+\.\d\d % of an assumed peak of 200 GFLOP\/s/);
     assert.match(r.out, /\nsample:\n.{11}\n$/s); // the start token (" ": this corpus has no newline) and 10 more
     assert.match(r.err, /eval step 3: train loss \d\.\d{4}, val loss \d\.\d{4}/);
-    assert.deepEqual(readdirSync(out).sort(), ["checkpoints", "data.json", "metrics.jsonl"]);
+    assert.deepEqual(readdirSync(out).sort(), ["checkpoints", "data.json", "metrics.jsonl", "report.html", "summary.json"]);
     const d = JSON.parse(readFileSync(join(out, "data.json"), "utf8"));
     assert.equal(d.documents, 1);
     assert.equal(d.characters, 8600);

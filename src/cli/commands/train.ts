@@ -15,7 +15,9 @@ import { readCheckpoint } from "../../train/checkpoint.js";
 import { resolveCheckpointDir, runDirOf } from "../../train/checkpoint_store.js";
 import { type TrainConfig, TRAIN_CONFIG_KEYS, TrainConfigError, validateTrainConfig } from "../../train/config.js";
 import type { TrainSummary } from "../../train/events.js";
-import { MetricsWriter } from "../../train/metrics.js";
+import { MetricsWriter, readMetrics } from "../../train/metrics.js";
+import { writeReport } from "../../train/report_html.js";
+import { sparkline } from "../format.js";
 import { ProgressRenderer, type ProgressStream, formatDuration } from "../../train/progress.js";
 import { RESUMABLE_OVERRIDES } from "../../train/state.js";
 import { Trainer } from "../../train/trainer.js";
@@ -33,12 +35,13 @@ export function registerTrainCommand(program: Command, io: CliIO): void {
   }
   cmd.option("--config <file>", "read settings from a JSON object (camelCase keys: batchSize, nLayer, ...); flags override it");
   cmd.option("--no-progress", "no live status line (evaluation and checkpoint lines are still printed)");
+  cmd.option("--detect-anomaly", "anomaly mode: the first op that makes a NaN or Inf (forward or backward) stops the run with its op, module and source line (slower)");
   cmd.action(async (opts: Record<string, unknown>) => {
     const given: Record<string, unknown> = {};
     for (const f of TRAIN_FLAGS) if (opts[f.key] !== undefined) given[f.key] = opts[f.key];
     if (opts["progress"] === false) given["progress"] = false;
     const fromFile = typeof opts["config"] === "string" ? readConfigFile(opts["config"]) : {};
-    await trainCommand(resolveTrainSettings(given, fromFile), io);
+    await trainCommand(resolveTrainSettings(given, fromFile), io, { detectAnomaly: opts["detectAnomaly"] === true });
   });
 }
 
@@ -82,7 +85,8 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
   return { train, modelConfig: ckpt.modelConfig, extra };
 }
 
-export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSummary> {
+export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAnomaly?: boolean } = {}): Promise<TrainSummary> {
+  const detectAnomaly = opts.detectAnomaly ?? false;
   const err = (t: string) => io.err(t.endsWith("\n") ? t : t + "\n");
   if (s.run.threads !== undefined) setNumThreads(s.run.threads);
   let trainer: Trainer;
@@ -108,7 +112,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
     const arch = architecture(ckpt.json.arch);
     manualSeed(train.seed);
     const model = arch.create(arch.validate(modelConfig));
-    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown> });
+    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown>, detectAnomaly });
     trainer.resume(ckpt);
     new MetricsWriter(metricsPath(runDir)).truncateAfter(trainer.step);
     err(`descent train: resuming ${runDir} at step ${trainer.step} of ${train.steps} (${ckpt.dir})`);
@@ -123,7 +127,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
     manualSeed(s.train.seed);
     const model = arch.create(modelConfig);
     const extra: RunExtra = { tokenizer: s.run.tokenizer, dataPath: s.run.data === undefined ? null : resolve(s.run.data), data: { sha256: data.summary.sha256, tokens: data.summary.tokens, source: data.summary.source } };
-    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: s.train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown> });
+    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: s.train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown>, detectAnomaly });
     mkdirSync(runDir, { recursive: true });
     writeFileAtomic(join(runDir, "data.json"), JSON.stringify(data.summary, null, 2) + "\n");
     const d = data.summary;
@@ -136,6 +140,8 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
   const stream: ProgressStream = io.errStream ?? { write: (t: string) => io.err(t) };
   const progress = new ProgressRenderer(stream, s.run.progress ? {} : { tty: false, intervalSec: Infinity }).attach(trainer);
   const restoreCursor = () => progress.close();
+  trainer.on("warning", (w) => progress.line(`warning: ${w.kind}: ${w.message}`));
+  if (detectAnomaly) err("anomaly mode on (--detect-anomaly): every op's output and gradient is checked for NaN/Inf");
   // First Ctrl-C: stop after this step. Our listener is then removed, so a second Ctrl-C gets
   // Node's default action and ends the process at once (even in the middle of a step).
   const onSigint = () => {
@@ -146,7 +152,8 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
   };
   process.on("SIGINT", onSigint);
   process.on("exit", restoreCursor);
-  let summary: TrainSummary;
+  let summary: TrainSummary | null = null;
+  let reportPath: string | null = null;
   try {
     summary = await trainer.run();
   } finally {
@@ -154,22 +161,32 @@ export async function trainCommand(s: TrainSettings, io: CliIO): Promise<TrainSu
     process.removeListener("exit", restoreCursor);
     progress.close();
     metrics.close();
+    // The report is written at the end of every run: completed, interrupted, or failed.
+    try {
+      if (summary) writeFileAtomic(join(runDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+      reportPath = writeReport(runDir);
+    } catch (e) {
+      err(`could not write the report: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  io.out(formatSummary(summary, runDir));
-  if (summary.interrupted) {
-    err(`stopped at step ${summary.step} of ${summary.totalSteps}; checkpoint saved to ${summary.checkpoint}\nresume with: descent train --resume ${runDir}`);
+  const done = summary as TrainSummary; // run() returned (a throw would have left through finally)
+  io.out(formatSummary(done, runDir, readMetrics(metricsPath(runDir)).map((r) => r.loss)));
+  if (reportPath) err(`report: ${reportPath}`);
+  if (done.interrupted) {
+    err(`stopped at step ${summary.step} of ${summary.totalSteps}; checkpoint saved to ${done.checkpoint}\nresume with: descent train --resume ${runDir}`);
     throw new ExitStatus(130);
   }
-  return summary;
+  return done;
 }
 
-export function formatSummary(s: TrainSummary, runDir: string): string {
+export function formatSummary(s: TrainSummary, runDir: string, losses: readonly number[] = []): string {
   const lines = [
     `run: ${runDir}`,
     `steps ${s.step}/${s.totalSteps} (${s.stepsThisRun} this run), ${fmtInt(s.tokens)} tokens in ${formatDuration(s.wallSec)} (${formatDuration(s.trainSec)} in training steps): ` +
       `${fmtInt(s.tokensPerSec)} tokens/s` + (s.mfu === null ? "" : `, MFU ${(100 * s.mfu).toFixed(2)} % of an assumed peak of ${(s.peakFlops / 1e9).toFixed(0)} GFLOP/s (--peak-flops)`),
     `val loss ${s.lastValLoss === null ? "-" : s.lastValLoss.toFixed(4)} (best ${s.bestValLoss === null ? "-" : s.bestValLoss.toFixed(4)}), ` +
       `unigram entropy of the training tokens ${s.unigramEntropy.toFixed(4)} nats/token`,
+    ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} (${losses.length} steps)`] : []),
     `checkpoint: ${s.checkpoint ?? "-"}`,
   ];
   if (s.sample !== null) lines.push("sample:", s.sample.replace(/^\n/, ""));

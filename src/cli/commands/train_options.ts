@@ -55,6 +55,9 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   T("--sample-tokens", "sampleTokens", "int", "tokens generated for the final sample (0: none)"),
   T("--sample-temperature", "sampleTemperature", "number", "temperature of the final sample (0: greedy)"),
   T("--peak-flops", "peakFlops", "number", "peak FLOP/s the MFU figure divides by (an assumption; default: this project's measured 2-core GEMM peak)"),
+  T("--health-interval", "healthInterval", "int", "log gradient health (per-layer grad and weight norms, update/weight ratios) to metrics.jsonl every N steps (0: never)"),
+  T("--spike-factor", "spikeFactor", "number", "warn when the loss exceeds this × its running median (0: off)"),
+  T("--grad-norm-warn", "gradNormWarn", "number", "warn when the gradient norm before clipping exceeds this (0: off)"),
 ];
 
 const byKey = new Map(TRAIN_FLAGS.map((f) => [f.key, f]));

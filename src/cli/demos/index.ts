@@ -24,6 +24,7 @@ import { decayDemo } from "./decay.js";
 import { accumulationDemo } from "./accumulation.js";
 import { precisionDemo } from "./precision.js";
 import { lossScalingDemo } from "./loss_scaling.js";
+import { warmupDemo } from "./warmup.js";
 import { DEMO_SECTIONS, type Demo } from "./registry.js";
 
 export { DEMO_SECTIONS, type DemoSection, type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
@@ -32,6 +33,7 @@ export const DEMOS: readonly Demo[] = [
   backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo,
   sgdStepDemo, momentumStepsDemo, adamStepsDemo, reluDemo, detachDemo, batchnormDemo, lrSweepDemo, decayDemo, accumulationDemo,
   precisionDemo, lossScalingDemo,
+  warmupDemo,
 ];
 
 export function findDemo(name: string): Demo | undefined {
