@@ -44,6 +44,9 @@ export interface NativeAddon {
     weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
   sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
     weightDecay: number, firstStep: boolean): void;
+  /** meta = [B, H, L, S, E, Ev, scale, causal (0/1), then (offset, sB, sH, sT) of q, k, v, out] */
+  attentionForward(q: F, k: F, v: F, out: F, lse: F, meta: Float64Array): void;
+  attentionBackward(q: F, k: F, v: F, out: F, gOut: F, lse: F, gq: F, gk: F, gv: F, meta: Float64Array): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;

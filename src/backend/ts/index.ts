@@ -1,6 +1,7 @@
 // The TypeScript reference backend: every kernel, every dtype, written for clarity. The oracle.
 
 import type { Backend } from "../backend.js";
+import { attentionBackward, attentionForward } from "./attention.js";
 import { cast, fill, stridedCopy } from "./copy.js";
 import { binary, unary, unaryBackward, where } from "./elementwise.js";
 import {
@@ -16,4 +17,5 @@ export const tsBackend: Backend = {
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
+  attentionForward, attentionBackward,
 };

@@ -3,11 +3,12 @@
 
 import { add, mul } from "../../ops/binary.js";
 import { matmul } from "../../ops/matmul.js";
+import { fusedAttention } from "../../ops/nn/attention.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
 import { transpose } from "../../ops/shape/permute.js";
 import { where } from "../../ops/where.js";
-import { broadcastShapes, fmt } from "../../shape/shape.js";
+import { broadcastShapes, fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
@@ -61,6 +62,13 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new DTypeError(`${OP}: mask must be int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
   }
 
+  // The fused flash-style kernel covers causal / unmasked attention without dropout when the three
+  // operands share one dtype and their leading dims (no broadcasting); the rest is composed.
+  const lead = q.shape.slice(0, -2);
+  if (!mask && !(dropoutP > 0) && q.dtype === k.dtype && q.dtype === v.dtype &&
+      shapesEqual(lead, k.shape.slice(0, -2)) && shapesEqual(lead, v.shape.slice(0, -2))) {
+    return fusedAttention(q, k, v, isCausal, scale);
+  }
   let scores = mul(matmul(q, transpose(k, -2, -1)), scale); // (..., L, S)
   if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
   if (mask) scores = mask.dtype === "int32" ? where(mask, scores, -Infinity) : add(scores, mask);
