@@ -17,9 +17,9 @@ const ROOT = join(HERE, "..", "..");
 interface Bench { name: string; base: Omit<RunConfig, "threads" | "steps" | "warmup" | "budgetS">; steps: number; budgetS: number; oneThread: boolean; tfjsSteps: number }
 
 const BENCHES: Bench[] = [
-  { name: "a", base: { kind: "gpt", nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 128, batch: 16, vocabSize: 65 }, steps: 15, budgetS: 6, oneThread: true, tfjsSteps: 3 },
-  { name: "b", base: { kind: "gpt", nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, batch: 8, vocabSize: 65 }, steps: 6, budgetS: 12, oneThread: false, tfjsSteps: 2 },
-  { name: "mlp", base: { kind: "mlp", sizes: [784, 1024, 1024, 10], batch: 256 }, steps: 30, budgetS: 4, oneThread: false, tfjsSteps: 10 },
+  { name: "a", base: { kind: "gpt", nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 128, batch: 16, vocabSize: 65 }, steps: 15, budgetS: 6, oneThread: true, tfjsSteps: 2 },
+  { name: "b", base: { kind: "gpt", nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, batch: 8, vocabSize: 65 }, steps: 6, budgetS: 12, oneThread: false, tfjsSteps: 1 },
+  { name: "mlp", base: { kind: "mlp", sizes: [784, 1024, 1024, 10], batch: 256 }, steps: 30, budgetS: 4, oneThread: false, tfjsSteps: 2 },
 ];
 
 type Impl = "descent" | "torch" | "tfjs";

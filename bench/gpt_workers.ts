@@ -83,6 +83,11 @@ type Tf = typeof import("@tensorflow/tfjs-core");
 /** TensorFlow.js on the wasm backend: the same model written with tf ops, tf.train.adam (no AdamW in tfjs). */
 export async function runTfjs(cfg: RunConfig): Promise<RunResult> {
   const tf: Tf = await import("@tensorflow/tfjs-core");
+  // tfjs-core's CJS build registers no gradients (the @tensorflow/tfjs bundle imports its ESM
+  // gradient files, which need extensionless resolution; they register into tfjs's global registry).
+  const { register } = await import("node:module");
+  register("./tfjs_resolve.js", import.meta.url);
+  await import("@tensorflow/tfjs-core/dist/register_all_gradients.js");
   await import("@tensorflow/tfjs-backend-wasm");
   await tf.setBackend("wasm");
   await tf.ready();

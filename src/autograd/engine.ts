@@ -3,6 +3,7 @@
 
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { beginTracking, endTracking, release } from "../util/buffer_pool.js";
 import { AutogradError, ShapeError } from "../util/errors.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
@@ -115,7 +116,19 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
         } else deps.set(e.node, c + 1);
       }
     }
-    // Pass 2: run nodes whose gradients are complete.
+    // Pass 2: run nodes whose gradients are complete. Gradient storage this pass allocated and
+    // that no pending gradient shares any more goes back to the buffer pool (see GradRecycler).
+    const fresh = beginTracking();
+    try {
+      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh));
+    } finally {
+      endTracking(fresh);
+    }
+  });
+}
+
+function runNodes(rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain: boolean, rc: GradRecycler): void {
+  {
     const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
     const leafGrads = new Map<Tensor, Tensor>();
     const ready = new NodeHeap();
@@ -130,6 +143,8 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
         );
       }
       checkSavedVersions(node);
+      const consumed = g;
+      if (node.preHooks.length > 0) rc.escape(g); // a hook may keep the gradient it sees
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
       if (node.retainTarget) node.retainTarget.grad = node.retainTarget.grad ? addGrads(node.retainTarget.grad, g) : copyTensor(g);
       const grads = node.apply(g);
@@ -147,7 +162,12 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
           if (gi) {
             const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
             const prev = buffers.get(e.node);
-            buffers.set(e.node, prev ? addGrads(prev, r) : r);
+            const next = prev ? addGrads(prev, r) : r;
+            rc.hold(next);
+            buffers.set(e.node, next);
+            if (prev) rc.drop(prev);
+            if (next !== r) rc.later(r);
+            if (r !== gi) rc.later(gi);
           }
           if (left === 0) {
             if (buffers.has(e.node)) ready.push(e.node);
@@ -156,12 +176,75 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
         } else if (gi && e.leaf) {
           const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
           const prev = leafGrads.get(e.leaf);
-          leafGrads.set(e.leaf, prev ? addGrads(prev, r) : r);
+          const next = prev ? addGrads(prev, r) : r;
+          rc.hold(next);
+          leafGrads.set(e.leaf, next);
+          if (prev) rc.drop(prev);
+          if (next !== r) rc.later(r);
+          if (r !== gi) rc.later(gi);
         }
       }
+      rc.drop(consumed);
+      rc.flush();
     }
-    for (const [leaf, g] of leafGrads) accumulateLeaf(leaf, g);
-  });
+    for (const [leaf, g] of leafGrads) {
+      if (leaf.leafHooks.length > 0) rc.escape(g);
+      accumulateLeaf(leaf, g);
+      if (leaf.grad?.data.buffer === g.data.buffer) rc.escape(g); // the leaf kept this storage
+      rc.drop(g);
+    }
+  }
+}
+
+/**
+ * Reference counts, by storage buffer, of the gradients the engine holds (pending node
+ * gradients and leaf sums). Storage allocated during this backward pass (tracked by the buffer
+ * pool) whose count drops to zero is referenced by nothing else: rules return fresh arrays or
+ * views of their upstream gradient, and anything a hook saw or a leaf kept is excluded.
+ */
+class GradRecycler {
+  private readonly refs = new Map<ArrayBufferLike, number>();
+  private readonly escaped = new Set<ArrayBufferLike>();
+  private readonly pending: Tensor[] = [];
+  constructor(private readonly fresh: WeakSet<ArrayBuffer> | null) {}
+
+  hold(t: Tensor): void {
+    const b = t.data.buffer;
+    this.refs.set(b, (this.refs.get(b) ?? 0) + 1);
+  }
+
+  escape(t: Tensor): void {
+    this.escaped.add(t.data.buffer);
+  }
+
+  /** One reference fewer to a held gradient; recycle its storage when that was the last. */
+  drop(t: Tensor): void {
+    const b = t.data.buffer;
+    const n = (this.refs.get(b) ?? 0) - 1;
+    if (n > 0) this.refs.set(b, n);
+    else {
+      this.refs.delete(b);
+      this.recycle(t);
+    }
+  }
+
+  /** A temporary (never held) to recycle once the current node is done, if nothing holds it then. */
+  later(t: Tensor): void {
+    this.pending.push(t);
+  }
+
+  flush(): void {
+    for (const t of this.pending) if (!this.refs.has(t.data.buffer)) this.recycle(t);
+    this.pending.length = 0;
+  }
+
+  private recycle(t: Tensor): void {
+    const b = t.data.buffer;
+    if (this.fresh && this.fresh.has(b as ArrayBuffer) && !this.escaped.has(b)) {
+      this.escaped.add(b); // never twice
+      release(t.data);
+    }
+  }
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */

@@ -6,7 +6,7 @@ import type { FloatArray, UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
-import { empty, requireTensor, toTensor } from "./operand.js";
+import { emptyUninit, requireTensor, toTensor } from "./operand.js";
 import { binaryForward, mul } from "./binary.js";
 import { where } from "./where.js";
 
@@ -16,7 +16,7 @@ const INT_PRESERVING: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["neg", "abs", "si
 /** Forward only, no graph. */
 export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
   const input = x.dtype === "int32" && !INT_PRESERVING.has(op) ? toTensor(x, "float32") : x;
-  const out = empty(input.shape, input.dtype);
+  const out = emptyUninit(input.shape, input.dtype);
   getBackend().unary(op, input.data, out.data);
   return out;
 }
@@ -26,7 +26,7 @@ function unaryOp(op: UnaryOp, x: Tensor, name: string = op): Tensor {
   const out = unaryRaw(op, x);
   return record(name, [x], out, (g) => {
     const xf = toTensor(x, out.dtype);
-    const gx = empty(out.shape, out.dtype);
+    const gx = emptyUninit(out.shape, out.dtype);
     getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
     return [gx];
   });

@@ -8,7 +8,7 @@ import { getBackend } from "../../backend/index.js";
 import type { AttentionLayout, AttentionParams, FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { allocate } from "../../util/dtype.js";
+import { allocateUninit as allocate } from "../../util/buffer_pool.js";
 import { castTensor } from "../operand.js";
 
 const contiguous = (rows: number, cols: number): AttentionLayout => ({ offset: 0, strideB: rows * cols, strideH: 0, strideT: cols });
