@@ -16,3 +16,4 @@ export * as autograd from "./autograd/public.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as io from "./io/index.js";

@@ -125,6 +125,7 @@ export function formatBackprop(r: BackpropResult): string {
 
 export const backpropDemo = defineDemo<{ json?: boolean }>({
   name: "backprop",
+  section: "Backpropagation",
   summary: "manual backpropagation vs autograd on a two-layer ReLU network (gradients side by side)",
   options: [jsonOption],
   run: (o) => jsonOrText(backpropResult(), o.json, formatBackprop),

@@ -53,6 +53,7 @@ export function formatChainRule(r: ChainRuleResult): string {
 
 export const chainRuleDemo = defineDemo<{ json?: boolean }>({
   name: "chain-rule",
+  section: "Chain rule",
   summary: "dz/dx = dz/dy · dy/dx for z = 3(x² + 1) at x = 2, computed by autograd",
   options: [jsonOption],
   run: (o) => jsonOrText(chainRuleResult(), o.json, formatChainRule),

@@ -55,6 +55,7 @@ export function formatGraphDemo(r: GraphDemoResult): string {
 
 export const graphDemo = defineDemo<{ json?: boolean }>({
   name: "graph",
+  section: "Computational graphs",
   summary: "the computational graph of L = (a + b)² with forward values and gradients on each node",
   options: [{ flags: "--json", description: "print the graph description (describeGraph) as JSON" }],
   run: (o) => jsonOrText(graphDemoResult(), o.json, formatGraphDemo),

@@ -106,6 +106,7 @@ export function runOptimizersDemo(opts: OptimizersDemoOptions = {}): string {
 
 export const optimizersDemo = defineDemo<OptimizersDemoOptions>({
   name: "optimizers",
+  section: "Momentum",
   summary: "SGD, momentum, Adam and AdamW side by side on an ill-conditioned quadratic",
   options: [
     numberOption("--steps <n>", "steps per optimizer", 500),

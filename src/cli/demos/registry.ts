@@ -18,9 +18,32 @@ export interface DemoOption {
   readonly defaultValue?: string | number | boolean;
 }
 
+/**
+ * The reference text's sections, in its order; `descent demo` lists demos grouped under them.
+ * A demo without a section is listed under "Other".
+ */
+export const DEMO_SECTIONS = [
+  "Chain rule",
+  "Computational graphs",
+  "Backpropagation",
+  "SGD",
+  "Momentum",
+  "Adam",
+  "Learning-rate schedules",
+  "Gradient accumulation",
+  "Gradient checkpointing",
+  "Mixed precision and loss scaling",
+  "Warmup",
+  "Interview questions",
+] as const;
+
+export type DemoSection = (typeof DEMO_SECTIONS)[number];
+
 export interface Demo {
   readonly name: string;
   readonly summary: string;
+  /** Where `descent demo` lists it (see DEMO_SECTIONS); unset: "Other". */
+  readonly section?: DemoSection;
   readonly options?: readonly DemoOption[];
   run(options: DemoOptionValues): string;
 }
@@ -32,12 +55,14 @@ export interface Demo {
 export function defineDemo<O>(demo: {
   readonly name: string;
   readonly summary: string;
+  readonly section?: DemoSection;
   readonly options?: readonly DemoOption[];
   run(options: O): string;
 }): Demo {
   return {
     name: demo.name,
     summary: demo.summary,
+    ...(demo.section ? { section: demo.section } : {}),
     ...(demo.options ? { options: demo.options } : {}),
     run: (options) => demo.run(options as unknown as O),
   };

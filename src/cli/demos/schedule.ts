@@ -101,6 +101,7 @@ export function runScheduleDemo(opts: ScheduleDemoOptions = {}): string {
 
 export const scheduleDemo = defineDemo<ScheduleDemoOptions>({
   name: "schedule",
+  section: "Learning-rate schedules",
   summary: "linear warmup + cosine decay learning-rate schedule (table, ASCII plot, optional CSV)",
   options: [
     { flags: "--csv <path>", description: "also write step,lr for every step as CSV" },
