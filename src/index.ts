@@ -16,4 +16,5 @@ export * as autograd from "./autograd/public.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as models from "./models/index.js";
 export * as io from "./io/index.js";

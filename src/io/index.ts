@@ -13,3 +13,4 @@ export {
   MANIFEST_FILE, type WriteCheckpointOptions, listCheckpoints, readCheckpointFiles, readCheckpointManifest, resolveCheckpoint,
   writeCheckpoint,
 } from "./checkpoint_dir.js";
+export { type LoadSafetensorsResult, type StateDictLoadable, loadSafetensorsIntoModel } from "./model_weights.js";

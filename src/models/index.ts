@@ -1,0 +1,11 @@
+// The models barrel: the causal-LM contract with its shared generation loop, and the models.
+//   import { models } from "descent"; const gpt = new models.GPT({ vocabSize: 65 });
+
+export {
+  type CausalLM, type GenerateOptions, type GenerativeModel, type LanguageModelOutput, type SamplingConfig,
+  checkGenerateOptions, generate, sampleNext,
+} from "./language_model.js";
+export { ModelConfigError } from "./config.js";
+export { GPT_CONFIG_DEFAULTS, GPT_CONFIG_KEYS, type GPTConfig, validateGPTConfig } from "./gpt_config.js";
+export { Block, type BlockOptions, CausalSelfAttention, MLP } from "./gpt_blocks.js";
+export { GPT, type GPTOptions, GPTTransformer, type WeightDecayGroup } from "./gpt.js";
