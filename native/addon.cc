@@ -89,6 +89,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     A.need_len(call.k == 0 || end(ob, call.strideB, call.k, call.n) <= b.len,
                "B is too short for offsetB + (batch - 1) * strideB + k * n");
     A.need_len(end(oc, call.strideC, call.m, call.n) <= c.len, "C is too short for offsetC + (batch - 1) * strideC + m * n");
+    // With zero strides the arrays do not bound the batch; beyond 2^32 (more matrices than any
+    // tensor holds) the repeated update would run for hours. beta = 0 with strideC = 0 needs
+    // only the last matrix, which the kernel computes alone.
+    A.need_len(call.batch <= (int64_t)1 << 32 || (call.beta == 0 && call.strideC == 0),
+               "batch must be at most 2^32 unless beta = 0 and strideC = 0");
   }
   if (!A.ok) return nullptr;
   size_t es = elem_size(a.dt);

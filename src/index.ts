@@ -18,3 +18,5 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as models from "./models/index.js";
 export * as io from "./io/index.js";
+export { OptionError } from "./util/options.js";
+export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";

@@ -6,6 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { DTypeError, DescentError } from "../util/errors.js";
 import { Generator } from "../util/rng.js";
 import { noGrad } from "./grad_mode.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -33,6 +34,7 @@ export class GradcheckError extends DescentError {
 }
 
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  checkOptionKeys("gradcheck", opts, optionNames<GradcheckOptions>({ eps: true, atol: true, rtol: true, seed: true, throwOnFailure: true }));
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

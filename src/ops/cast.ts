@@ -4,11 +4,15 @@ import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isDType, isFloat } from "../util/dtype.js";
 import { DTypeError } from "../util/errors.js";
+import { checkInt32 } from "../util/int32.js";
 import { castTensor } from "./operand.js";
 
 export function to(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new DTypeError(`to: unknown dtype "${String(dtype)}" (expected float64, float32 or int32)`);
   if (x.dtype === dtype) return x;
+  // Truncates toward zero like PyTorch, but NaN, ±Inf and out-of-range values are refused
+  // (PyTorch leaves them undefined; an Int32Array would wrap them or make them 0).
+  if (dtype === "int32") checkInt32("to", x.data, "element");
   const out = castTensor(x, dtype);
   if (!isFloat(dtype)) return out; // integer results carry no gradient
   const from = x.dtype;

@@ -4,14 +4,15 @@ import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocateUninit } from "../util/buffer_pool.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
-import { DTypeError } from "../util/errors.js";
+import { MAX_NUMEL, fmt, numel } from "../shape/shape.js";
+import { DTypeError, ShapeError } from "../util/errors.js";
 
 /** A tensor or a plain number (which takes the other operand's dtype, or float32 against int32 when fractional). */
 export type TensorLike = Tensor | number;
 
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  let n = 1;
-  for (const s of shape) n *= s;
+  const n = numel(shape);
+  if (n > MAX_NUMEL) throw new ShapeError(`cannot create a result of shape ${fmt(shape)}: ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   return new Tensor(allocate(dtype, n), shape);
 }
 

@@ -24,6 +24,14 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 
 /** Forward-only reduction of `dims` (sorted, normalised), returning the keepDim shape. */
 export function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
+  if (x.numel === 0 && dims.length > 0) {
+    // Every slice is empty: fill the result with the identity in one pass (reducing one dim at a
+    // time could allocate a huge intermediate, e.g. [2^50, 1] on the way from [2^50, 0] to []).
+    const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+    const out = empty(kept, x.dtype);
+    getBackend().reduce(op, x.data, out.numel, 0, 1, out.data);
+    return out;
+  }
   let cur = x;
   let shape = [...x.shape];
   for (let j = dims.length - 1; j >= 0; j--) {

@@ -9,6 +9,7 @@ import { ValueError } from "../util/errors.js";
 import { emptyUninit, requireTensor, toTensor } from "./operand.js";
 import { binaryForward, mul } from "./binary.js";
 import { where } from "./where.js";
+import { checkOptionKeys } from "../util/options.js";
 
 /** Ops that keep int32 as int32; the rest compute in float (int32 input gives float32). */
 const INT_PRESERVING: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["neg", "abs", "sign", "square", "relu"]);
@@ -56,6 +57,7 @@ export interface GeluOptions {
 }
 
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
+  checkOptionKeys("gelu", opts, ["approximate"]);
   const approximate = opts.approximate ?? "none";
   if (approximate !== "none" && approximate !== "tanh") {
     throw new ValueError(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);

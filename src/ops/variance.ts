@@ -9,6 +9,7 @@ import { binaryForward, div, eq, mul } from "./binary.js";
 import { requireFloat, requireTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape } from "./reduce.js";
 import { where } from "./where.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface VarOptions {
   /** Subtracted from the element count in the divisor: 1 (default) is unbiased, 0 the population variance. */
@@ -28,6 +29,7 @@ interface Moments {
 function moments(op: string, x: Tensor, dim: Dims | undefined, keepDim: boolean, opts: VarOptions): Moments {
   requireTensor(op, x);
   requireFloat(op, x);
+  checkOptionKeys(op, opts, ["correction"]);
   const correction = opts.correction ?? 1;
   if (typeof correction !== "number" || !Number.isFinite(correction)) {
     throw new ValueError(`${op}: correction must be a finite number, got ${String(correction)}`);

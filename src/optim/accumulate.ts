@@ -4,6 +4,7 @@
 import { fmt } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface AccumulateOptions {
   /** What to divide each micro-batch loss by; defaults to the number of micro-batches. */
@@ -18,6 +19,7 @@ export interface AccumulateOptions {
 export function accumulateGradients<B>(
   microBatches: Iterable<B>, lossFn: (microBatch: B, index: number) => Tensor, opts: AccumulateOptions = {},
 ): number {
+  checkOptionKeys("accumulateGradients", opts, ["steps"]);
   const batches = [...microBatches];
   if (batches.length === 0) throw new ValueError("accumulateGradients: got no micro-batches");
   const steps = opts.steps ?? batches.length;

@@ -3,6 +3,7 @@
 
 import { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
 
 function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -25,6 +26,7 @@ export interface ClipGradNormOptions {
  * errorIfNonfinite to fail instead.
  */
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
+  checkOptionKeys("clipGradNorm", opts, ["normType", "errorIfNonfinite"]);
   const normType = opts.normType ?? 2;
   if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) {
     throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}`);

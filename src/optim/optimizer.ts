@@ -7,6 +7,7 @@ import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocate, isFloat } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
 
 /** Hyperparameters are plain numbers/booleans/number pairs so groups can be serialized. */
 export type HyperValue = number | boolean | readonly [number, number];
@@ -120,6 +121,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected abstract bufferNames(hyper: H): string[];
 
   /**
+   * Every buffer name this optimizer can create under any hyperparameters (a group's settings
+   * may change after its buffers exist); loadStateDict rejects any other name. Defaults to
+   * bufferNames(hyper) for optimizers that do not override it.
+   */
+  protected knownBufferNames(hyper: H): readonly string[] {
+    return this.bufferNames(hyper);
+  }
+
+  /**
    * One optimization step over every parameter with a gradient. Everything is checked first
    * (hyperparameters, gradient shapes and dtypes), so a failing step changes nothing.
    * `closure` (re-evaluates the loss with grad enabled) is called first when given.
@@ -166,6 +176,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clear gradients: null them (default, like PyTorch) or fill them with zeros. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    checkOptionKeys(`${this.name}.zeroGrad`, opts, ["setToNone"]);
     const setToNone = opts.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
@@ -244,7 +255,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         throw new OptimizerError(`${where}: state of parameter ${key} needs a non-negative integer step and a buffers object, got step ${String(st?.step)}`);
       }
       const buffers: Record<string, Tensor> = {};
+      const known = this.knownBufferNames(newHypers[groupOf.get(id)!]!);
       for (const [name, t] of Object.entries(st.buffers)) {
+        if (!known.includes(name)) {
+          throw new OptimizerError(`${where}: state of parameter ${key} has unknown buffer "${name}"; ${this.name} keeps ${known.length > 0 ? known.join(", ") : "no buffers"}`);
+        }
         if (!(t instanceof Tensor)) throw new OptimizerError(`${where}: buffer "${name}" of parameter ${key} is not a Tensor`);
         if (!shapesEqual(t.shape, p.shape)) {
           throw new ShapeError(`${where}: buffer "${name}" of parameter ${key} has shape ${fmt(t.shape)}, expected ${fmt(p.shape)}`);

@@ -30,9 +30,23 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-export function checkShape(op: string, shape: Shape): number[] {
-  for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: invalid shape ${fmt(shape)}: sizes must be non-negative integers`);
+/** The most elements one tensor may hold: the longest typed array this JS engine can create. */
+export const MAX_NUMEL = 2 ** 32;
+
+/** Validate a shape argument: an array of non-negative integer sizes whose product fits a tensor. */
+export function checkShape(op: string, shape: Shape, arg = "shape"): number[] {
+  if (!Array.isArray(shape)) {
+    const got = typeof shape === "number" ? `the number ${shape}` : shape === null ? "null" : typeof shape;
+    throw new ShapeError(`${op}: ${arg} must be an array of sizes such as [2, 3], got ${got}`);
+  }
+  for (const s of shape as unknown[]) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw new ShapeError(`${op}: invalid ${arg} [${shape.map(String).join(",")}]: sizes must be non-negative integers`);
+    }
+  }
+  const n = numel(shape);
+  if (n > MAX_NUMEL) {
+    throw new ShapeError(`${op}: ${arg} ${fmt(shape)} has ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   }
   return [...shape];
 }
@@ -79,5 +93,7 @@ export function normalizeDims(op: string, dims: number | readonly number[] | und
   const out = list.map((d) => normalizeDim(op, d, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new IndexError(`${op}: dimension list [${list.join(",")}] repeats a dimension`);
+  // A 0-d tensor accepts dim 0 / -1 (PyTorch) but has no dimension to reduce: nothing to do.
+  if (ndim === 0) return [];
   return out.sort((x, y) => x - y);
 }

@@ -1,8 +1,9 @@
 // Tensor: contiguous row-major storage in a typed array, a shape, a dtype, and autograd fields.
 // Op methods (x.add, x.sum, ...) are attached by src/ops; backward() by src/autograd.
 
-import { type Shape, fmt, numel } from "../shape/shape.js";
+import { type Shape, fmt, numel, shapesEqual } from "../shape/shape.js";
 import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { describeValue } from "../util/describe.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
 import { formatTensor } from "./format.js";
 
@@ -41,8 +42,7 @@ export class Tensor {
   readonly data: TypedArray;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Accumulated gradient of a leaf after backward(); assignable (e.g. `w.grad = null`). */
-  grad: Tensor | null = null;
+  private gradValue: Tensor | null = null;
   /** The node that produced this tensor, or null for a leaf. */
   gradFn: GradNode | null = null;
   /** Hooks of a leaf tensor; run on its total gradient before accumulation. */
@@ -70,6 +70,30 @@ export class Tensor {
 
   get isLeaf(): boolean {
     return this.gradFn === null;
+  }
+
+  /**
+   * Accumulated gradient of a leaf after backward(); assignable (e.g. `w.grad = null`). Like
+   * PyTorch, an assigned gradient must be null or a Tensor of this tensor's shape and dtype.
+   */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) {
+        throw new DTypeError(`grad: assigned grad must be a Tensor or null, got ${describeValue(value)}`);
+      }
+      if (value === this) throw new ValueError("grad: cannot assign a tensor as its own grad");
+      if (value.dtype !== this.dtype) {
+        throw new DTypeError(`grad: assigned grad has dtype ${value.dtype}, but the tensor has dtype ${this.dtype}`);
+      }
+      if (!shapesEqual(value.shape, this.shape)) {
+        throw new ShapeError(`grad: assigned grad has shape ${fmt(value.shape)}, but the tensor has shape ${fmt(this.shape)}`);
+      }
+    }
+    this.gradValue = value;
   }
 
   get requiresGrad(): boolean {

@@ -13,6 +13,7 @@ import { Tensor } from "../../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { dropout } from "./dropout.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface AttentionOptions {
   /** Query i may attend to keys j <= i (top-left aligned, like PyTorch). Not with `mask`. */
@@ -27,9 +28,11 @@ export interface AttentionOptions {
 }
 
 const OP = "scaledDotProductAttention";
+const ATTENTION_OPTIONS = optionNames<AttentionOptions>({ isCausal: true, mask: true, scale: true, dropoutP: true, generator: true });
 
 /** (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev). Rows with every key masked give zeros. */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  checkOptionKeys(OP, opts, ATTENTION_OPTIONS);
   for (const [name, t] of [["q", q], ["k", k], ["v", v]] as const) {
     requireTensor(OP, t, name);
     requireFloat(OP, t, name);

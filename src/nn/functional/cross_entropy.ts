@@ -17,6 +17,7 @@ import { fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import { applyReduction } from "./reduction.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface CrossEntropyOptions {
   /** Index targets equal to this contribute no loss and no gradient (default -100). */
@@ -35,8 +36,11 @@ function classBroadcast(w: Tensor, x: Tensor, lay: ClassLayout): Tensor {
   return new Tensor(w.data, shape);
 }
 
+export const CROSS_ENTROPY_OPTIONS = optionNames<CrossEntropyOptions>({ ignoreIndex: true, labelSmoothing: true, reduction: true, weight: true });
+
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const op = "crossEntropy";
+  checkOptionKeys(op, opts, CROSS_ENTROPY_OPTIONS);
   const lay = classLayout(op, logits);
   requireTensor(op, targets, "targets");
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);

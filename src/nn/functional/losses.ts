@@ -8,6 +8,7 @@ import { broadcastShapes, canBroadcastTo, fmt } from "../../shape/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ShapeError } from "../../util/errors.js";
 import { type Reduction, applyReduction, checkReduction } from "./reduction.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface ReductionOptions {
   /** "mean" (default), "sum" or "none". */
@@ -23,6 +24,10 @@ export interface BceWithLogitsOptions extends BceOptions {
   /** Weight of the positive term, broadcast against the input (typically shape [C]). */
   posWeight?: Tensor | null;
 }
+
+export const REDUCTION_OPTIONS = optionNames<ReductionOptions>({ reduction: true });
+export const BCE_OPTIONS = optionNames<BceOptions>({ reduction: true, weight: true });
+export const BCE_WITH_LOGITS_OPTIONS = optionNames<BceWithLogitsOptions>({ reduction: true, weight: true, posWeight: true });
 
 function checkRegression(op: string, input: Tensor, target: Tensor): void {
   requireTensor(op, input);
@@ -48,6 +53,7 @@ function checkWeight(op: string, input: Tensor, weight: Tensor | null | undefine
 
 /** Mean squared error (input - target)^2, reduced. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptionKeys("mseLoss", opts, REDUCTION_OPTIONS);
   checkRegression("mseLoss", input, target);
   const r = checkReduction("mseLoss", opts.reduction ?? "mean");
   return applyReduction(square(sub(input, target)), r);
@@ -55,6 +61,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error |input - target|, reduced. */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptionKeys("l1Loss", opts, REDUCTION_OPTIONS);
   checkRegression("l1Loss", input, target);
   const r = checkReduction("l1Loss", opts.reduction ?? "mean");
   return applyReduction(abs(sub(input, target)), r);
@@ -63,6 +70,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
 /** Sigmoid + binary cross-entropy in the stable log-sum-exp form. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
   const op = "binaryCrossEntropyWithLogits";
+  checkOptionKeys(op, opts, BCE_WITH_LOGITS_OPTIONS);
   const r = checkReduction(op, opts.reduction ?? "mean");
   checkWeight(op, input, opts.weight);
   const loss = bceWithLogitsElementwise(input, target, opts.posWeight ?? null);
@@ -72,6 +80,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 /** Binary cross-entropy of probabilities in [0, 1]; each log is clamped to >= -100 like PyTorch. */
 export function binaryCrossEntropy(probs: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
   const op = "binaryCrossEntropy";
+  checkOptionKeys(op, opts, BCE_OPTIONS);
   const r = checkReduction(op, opts.reduction ?? "mean");
   checkWeight(op, probs, opts.weight);
   const loss = bceElementwise(probs, target);

@@ -6,6 +6,7 @@ import type { GeluOptions } from "../../ops/unary.js";
 import { ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { Module } from "../module.js";
+import { checkOptionKeys } from "../../util/options.js";
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -17,6 +18,7 @@ export class GELU extends Module {
   readonly approximate: "none" | "tanh";
   constructor(opts: GeluOptions = {}) {
     super();
+    checkOptionKeys("GELU", opts, ["approximate"]);
     this.approximate = opts.approximate ?? "none";
     if (this.approximate !== "none" && this.approximate !== "tanh") {
       throw new ValueError(`GELU: approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
@@ -46,6 +48,7 @@ export class Sigmoid extends Module {
 export class Dropout extends Module {
   constructor(readonly p = 0.5, readonly opts: { generator?: Generator } = {}) {
     super();
+    checkOptionKeys("Dropout", opts, ["generator"]);
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be between 0 and 1, got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {

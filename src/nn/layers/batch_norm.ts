@@ -9,6 +9,7 @@ import { ShapeError, ValueError } from "../../util/errors.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkSize } from "./linear.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface BatchNormOptions {
   eps?: number;
@@ -33,6 +34,7 @@ export class BatchNorm1d extends Module {
 
   constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
     super();
+    checkOptionKeys("BatchNorm1d", opts, optionNames<BatchNormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true, dtype: true }));
     checkSize("BatchNorm1d", "numFeatures", numFeatures);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;

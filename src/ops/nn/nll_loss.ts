@@ -9,6 +9,7 @@ import { allocate } from "../../util/dtype.js";
 import {
   type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout, reduceRows, rowGrads,
 } from "./class_targets.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface NllLossOptions {
   /** Targets equal to this contribute nothing (default -100). */
@@ -18,8 +19,11 @@ export interface NllLossOptions {
   weight?: Tensor | null;
 }
 
+export const NLL_LOSS_OPTIONS = optionNames<NllLossOptions>({ ignoreIndex: true, reduction: true, weight: true });
+
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
   const op = "nllLoss";
+  checkOptionKeys(op, opts, NLL_LOSS_OPTIONS);
   const lay = classLayout(op, logProbs);
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);
   const reduction = checkReduction(op, opts.reduction ?? "mean");
