@@ -1,4 +1,4 @@
-# PyTorch side of bench/gpt.ts: the same nanoGPT-layout model (or the MLP) trained on random
+# PyTorch side of bench/gpt.ts: the same nanoGPT-layout model as models.GPT (or the MLP) trained on random
 # tokens, timed per phase. Prints one JSON object. argv[1] = JSON config from bench/gpt.ts.
 # PyTorch 1.13 has no F.scaled_dot_product_attention, so attention is nanoGPT's explicit path.
 import ctypes, json, math, os, resource, sys, time
@@ -87,7 +87,10 @@ def main():
     if kind == "gpt":
         L, H, C, T, B, V = (cfg[k] for k in ("nLayer", "nHead", "nEmbd", "blockSize", "batch", "vocabSize"))
         model = GPT(L, H, C, T, V)
-        opt = torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+        decay = [p for p in model.parameters() if p.dim() >= 2]  # nanoGPT's groups, as models.GPT.optimizerGroups
+        rest = [p for p in model.parameters() if p.dim() < 2]
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+                                lr=3e-4, betas=(0.9, 0.95), eps=1e-8)
         x = torch.randint(0, V, (B, T)); y = torch.randint(0, V, (B, T))
         loss_fn = lambda: model(x, y)
     else:

@@ -1,8 +1,7 @@
 // The in-process halves of bench/gpt.ts: one training run of Descent or TensorFlow.js (wasm) on
 // a GPT or MLP config, timed per phase (forward / backward / optimizer). Each runs in its own
 // child process so its peak RSS is its own.
-import { arange, manualSeed, nn, optim, randint, randn, setNumThreads, type Tensor } from "../src/index.js";
-import { BenchGPT } from "./gpt_local.js";
+import { manualSeed, models, nn, optim, randint, randn, setNumThreads, type Tensor } from "../src/index.js";
 
 export interface RunConfig {
   kind: "gpt" | "mlp";
@@ -46,12 +45,11 @@ export function runDescent(cfg: RunConfig): RunResult {
   let params: number;
   if (cfg.kind === "gpt") {
     const shape = { nLayer: cfg.nLayer!, nHead: cfg.nHead!, nEmbd: cfg.nEmbd!, blockSize: cfg.blockSize!, vocabSize: cfg.vocabSize! };
-    const model = new BenchGPT(shape);
+    const model = new models.GPT({ ...shape, dropout: 0, bias: true });
     const x = randint(0, shape.vocabSize, [cfg.batch, shape.blockSize], { dtype: "int32" });
     const y = randint(0, shape.vocabSize, [cfg.batch, shape.blockSize], { dtype: "int32" });
-    const pos = arange(shape.blockSize, { dtype: "int32" });
-    opt = new optim.AdamW(model.parameters(), { lr: 3e-4, betas: [0.9, 0.95], eps: 1e-8, weightDecay: 0.1 });
-    lossFn = () => model.loss(x, y, pos);
+    opt = new optim.AdamW(model.optimizerGroups(0.1), { lr: 3e-4, betas: [0.9, 0.95], eps: 1e-8 });
+    lossFn = () => model.forward(x, y).loss!;
     params = [...model.parameters()].reduce((s, p) => s + p.numel, 0);
   } else {
     const sizes = cfg.sizes!;

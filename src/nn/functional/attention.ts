@@ -3,7 +3,7 @@
 
 import { add, mul } from "../../ops/binary.js";
 import { matmul } from "../../ops/matmul.js";
-import { fusedAttention } from "../../ops/nn/attention.js";
+import { fusedAttention, packedCausalAttention as packedAttentionOp } from "../../ops/nn/attention.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
 import { transpose } from "../../ops/shape/permute.js";
@@ -85,4 +85,27 @@ function causalMask(L: number, S: number): Tensor {
   const m = new Int32Array(L * S);
   for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) m[i * S + j] = 1;
   return new Tensor(m, [L, S]);
+}
+
+const PACKED = "packedCausalAttention";
+
+/**
+ * Causal multi-head self-attention from a fused q/k/v projection: qkv (B, T, 3C) -> (B, T, C),
+ * the same as splitting qkv into q, k, v, viewing each as (B, nHead, T, C / nHead),
+ * scaledDotProductAttention with isCausal, and merging the heads back, but with no copies: the
+ * fused kernel reads and writes those layouts directly. No dropout (use the composed form).
+ */
+export function packedCausalAttention(qkv: Tensor, nHead: number, opts: { scale?: number | null } = {}): Tensor {
+  requireTensor(PACKED, qkv, "qkv");
+  requireFloat(PACKED, qkv, "qkv");
+  if (qkv.ndim !== 3 || qkv.shape[2]! % 3 !== 0) {
+    throw new ShapeError(`${PACKED}: qkv must be (B, T, 3C), got ${fmt(qkv.shape)}`);
+  }
+  const C = qkv.shape[2]! / 3;
+  if (!Number.isInteger(nHead) || nHead < 1 || C % nHead !== 0) {
+    throw new ValueError(`${PACKED}: nHead must be a positive integer dividing C = ${C} (qkv ${fmt(qkv.shape)}), got ${String(nHead)}`);
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(C / nHead);
+  if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${PACKED}: scale must be a finite number, got ${String(scale)}`);
+  return packedAttentionOp(qkv, nHead, scale);
 }

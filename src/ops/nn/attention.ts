@@ -40,3 +40,34 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, causal: boolean,
     return [new Tensor(gq, q.shape), new Tensor(gk, k.shape), new Tensor(gv, v.shape)];
   }, { saves: [q, k, v, result] });
 }
+
+/**
+ * Causal self-attention straight from a fused projection: qkv (B, T, 3C) holds q, k, v side by
+ * side (nanoGPT's c_attn output), H heads of D = C / H features each; returns the heads merged
+ * back side by side, (B, T, C). The kernel reads and writes those layouts in place, so there is
+ * no split, no head transpose and no merge copy, and the backward writes one (B, T, 3C) gradient.
+ * Equal to split(qkv, C, 2) -> view (B, T, H, D) -> transpose(1, 2) -> scaledDotProductAttention
+ * (isCausal) -> transpose(1, 2) -> reshape (B, T, C). The caller validates shapes and dtype.
+ */
+export function packedCausalAttention(qkv: Tensor, nHead: number, scale: number): Tensor {
+  const [B, T, C3] = qkv.shape as [number, number, number];
+  const C = C3 / 3, D = C / nHead;
+  const lay = (off: number): AttentionLayout => ({ offset: off, strideB: T * C3, strideH: D, strideT: C3 });
+  const p: AttentionParams = {
+    batch: B, heads: nHead, L: T, S: T, E: D, Ev: D, scale, causal: true,
+    q: lay(0), k: lay(C), v: lay(2 * C), out: { offset: 0, strideB: T * C, strideH: D, strideT: C },
+  };
+  const dtype = qkv.dtype;
+  const X = qkv.data as FloatArray;
+  const out = allocate(dtype, B * T * C) as FloatArray;
+  const lse = allocate(dtype, B * nHead * T) as FloatArray; // (B, H, T)
+  const be = getBackend();
+  if (B * T * C > 0) be.attentionForward(X, X, X, out, lse, p);
+  const result = new Tensor(out, [B, T, C]);
+  return record("causalSelfAttention", [qkv], result, (g) => {
+    const G = castTensor(g, dtype).data as FloatArray;
+    const gx = allocate(dtype, qkv.numel) as FloatArray; // every element is written: q rows, and k/v rows zeroed then summed
+    if (B * T * C > 0) be.attentionBackward(X, X, X, out, G, lse, gx, gx, gx, p);
+    return [new Tensor(gx, qkv.shape)];
+  }, { saves: [qkv, result] });
+}

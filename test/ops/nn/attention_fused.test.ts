@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AttentionLayout, AttentionParams } from "../../../src/backend/backend.js";
 import { tsBackend } from "../../../src/backend/ts/index.js";
-import { gradcheck, manualSeed, randn, tensor, type Tensor } from "../../../src/index.js";
-import { scaledDotProductAttention as sdpa } from "../../../src/nn/functional/index.js";
+import { ShapeError, ValueError, gradcheck, manualSeed, randn, tensor, type Tensor } from "../../../src/index.js";
+import { packedCausalAttention, scaledDotProductAttention as sdpa } from "../../../src/nn/functional/index.js";
 import { type FCtor, FLOATS, assertClose, assertThreadIndependent, native, randArray, skip } from "../../backend/helpers.js";
 
 const dense = (rows: number, cols: number): AttentionLayout => ({ offset: 0, strideB: rows * cols, strideH: 0, strideT: cols });
@@ -128,5 +128,41 @@ describe("fused scaledDotProductAttention vs the composed path", () => {
       [[2, 3, 2], [2, 4, 2], [2, 4, 3], false]] as [number[], number[], number[], boolean][]) {
       assert.ok(gradcheck((a, b, c) => sdpa(a!, b!, c!, { isCausal: causal }), [randn(qs, g64), randn(ks, g64), randn(vs, g64)]));
     }
+  });
+});
+
+describe("packedCausalAttention (qkv (B, T, 3C) -> (B, T, C))", () => {
+  const unpacked = (qkv: Tensor, H: number): Tensor => {
+    const [B, T, C3] = qkv.shape as [number, number, number];
+    const C = C3 / 3;
+    const [q, k, v] = qkv.split(C, 2).map((t) => t.view([B, T, H, C / H]).transpose(1, 2));
+    return sdpa(q!, k!, v!, { isCausal: true }).transpose(1, 2).reshape([B, T, C]);
+  };
+
+  it("equals split / heads / causal attention / merge: outputs and gradients (float64, 1e-10)", () => {
+    manualSeed(31);
+    for (const [B, T, H, D] of [[2, 7, 3, 4], [1, 16, 2, 8], [3, 1, 1, 5]] as const) {
+      const qkv = randn([B, T, 3 * H * D], { dtype: "float64", requiresGrad: true });
+      const gy = randn([B, T, H * D], { dtype: "float64" });
+      const run = (f: (x: Tensor) => Tensor) => {
+        qkv.grad = null;
+        const y = f(qkv);
+        y.backward(gy);
+        return [y.data, qkv.grad!.data];
+      };
+      const got = run((x) => packedCausalAttention(x, H));
+      const want = run((x) => unpacked(x, H));
+      got.forEach((g, i) => assertClose(g, want[i]!, 1e-10, 1e-10, `B${B} T${T} H${H} D${D} output ${i}`));
+    }
+  });
+
+  it("float32 agrees; gradcheck in float64; bad shapes and head counts are typed errors", () => {
+    manualSeed(32);
+    const x32 = randn([2, 9, 24]);
+    assertClose(packedCausalAttention(x32, 2).data, unpacked(x32, 2).data, 1e-5, 1e-5, "float32");
+    assert.ok(gradcheck((x) => packedCausalAttention(x!, 2), [randn([2, 4, 12], { dtype: "float64", requiresGrad: true })]));
+    assert.throws(() => packedCausalAttention(randn([2, 4, 10]), 2), ShapeError);
+    assert.throws(() => packedCausalAttention(randn([2, 4, 12]), 3), ValueError);
+    assert.throws(() => packedCausalAttention(randn([4, 12]), 2), ShapeError);
   });
 });
