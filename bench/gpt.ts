@@ -14,12 +14,12 @@ import { type RunConfig, type RunResult, runDescent, runTfjs } from "./gpt_worke
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = join(HERE, "..", "..");
 
-interface Bench { name: string; base: Omit<RunConfig, "threads" | "steps" | "warmup" | "budgetS">; steps: number; budgetS: number; oneThread: boolean; tfjsSteps: number }
+interface Bench { name: string; base: Omit<RunConfig, "threads" | "steps" | "warmup" | "budgetS">; steps: number; budgetS: number; oneThread: boolean; tfjsSteps: number; rounds: number }
 
 const BENCHES: Bench[] = [
-  { name: "a", base: { kind: "gpt", nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 128, batch: 16, vocabSize: 65 }, steps: 15, budgetS: 6, oneThread: true, tfjsSteps: 2 },
-  { name: "b", base: { kind: "gpt", nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, batch: 8, vocabSize: 65 }, steps: 6, budgetS: 12, oneThread: false, tfjsSteps: 1 },
-  { name: "mlp", base: { kind: "mlp", sizes: [784, 1024, 1024, 10], batch: 256 }, steps: 30, budgetS: 4, oneThread: false, tfjsSteps: 2 },
+  { name: "a", base: { kind: "gpt", nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 128, batch: 16, vocabSize: 65 }, steps: 15, budgetS: 6, oneThread: true, tfjsSteps: 2, rounds: 2 },
+  { name: "b", base: { kind: "gpt", nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, batch: 8, vocabSize: 65 }, steps: 6, budgetS: 12, oneThread: false, tfjsSteps: 1, rounds: 1 },
+  { name: "mlp", base: { kind: "mlp", sizes: [784, 1024, 1024, 10], batch: 256 }, steps: 30, budgetS: 4, oneThread: false, tfjsSteps: 2, rounds: 2 },
 ];
 
 type Impl = "descent" | "torch" | "tfjs";
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     const results = new Map<string, RunResult[]>();
     const failures = new Map<string, string>();
     const key = (impl: Impl, t: number) => `${impl}/${t}`;
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < (process.env["BENCH_ROUNDS"] ? rounds : b.rounds); r++) {
       for (const p of plan) {
         const cfg: RunConfig = { ...b.base, threads: p.threads, steps: b.steps, warmup: 2, budgetS: b.budgetS } as RunConfig;
         const res = spawnRun(p.impl, cfg);
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
         else results.set(key(p.impl, p.threads), [...(results.get(key(p.impl, p.threads)) ?? []), res]);
       }
     }
-    const tf = spawnRun("tfjs", { ...b.base, threads: 1, steps: b.tfjsSteps, warmup: 1, budgetS: 1 } as RunConfig);
+    // tfjs-wasm is one to two orders slower: few steps, and no warm-up step on the big config.
+    const tf = spawnRun("tfjs", { ...b.base, threads: 1, steps: b.tfjsSteps, warmup: b.tfjsSteps > 1 ? 1 : 0, budgetS: 1 } as RunConfig);
     if (typeof tf === "string") failures.set(key("tfjs", 1), tf);
     else results.set(key("tfjs", 1), [tf]);
 

@@ -2,6 +2,7 @@
 // a GPT or MLP config, timed per phase (forward / backward / optimizer). Each runs in its own
 // child process so its peak RSS is its own.
 import { manualSeed, models, nn, optim, randint, randn, setNumThreads, type Tensor } from "../src/index.js";
+import { poolStats, resetPoolStats, setPoolEnabled } from "../src/util/buffer_pool.js";
 
 export interface RunConfig {
   kind: "gpt" | "mlp";
@@ -39,6 +40,7 @@ function timed(cfg: RunConfig, step: () => [number, number, number]): [number, n
 
 export function runDescent(cfg: RunConfig): RunResult {
   setNumThreads(cfg.threads);
+  if (process.env["BENCH_NO_POOL"]) setPoolEnabled(false);
   manualSeed(0);
   let lossFn: () => Tensor;
   let opt: optim.Optimizer;
@@ -61,7 +63,9 @@ export function runDescent(cfg: RunConfig): RunResult {
     params = [...model.parameters()].reduce((s, p) => s + p.numel, 0);
   }
   let loss = 0;
+  let measured = 0;
   const rows = timed(cfg, () => {
+    if (measured++ === cfg.warmup) resetPoolStats(); // count the measured steps only
     const t0 = performance.now();
     const l = lossFn();
     const t1 = performance.now();
@@ -73,7 +77,12 @@ export function runDescent(cfg: RunConfig): RunResult {
     loss = l.item();
     return [(t1 - t0) / 1e3, (t2 - t1) / 1e3, (t3 - t2) / 1e3];
   });
-  return { steps: rows, loss, maxRssKB: process.resourceUsage().maxRSS, note: "", params };
+  const ps = poolStats();
+  return {
+    steps: rows, loss, maxRssKB: process.resourceUsage().maxRSS, params,
+    note: `${(ps.allocatedBytes / rows.length / 2 ** 20).toFixed(1)} MiB of fresh storage and ${(ps.reused / rows.length).toFixed(0)} pooled buffers per step` +
+      ` (buffer pool ${process.env["BENCH_NO_POOL"] ? "off" : "on"})`,
+  };
 }
 
 type Tf = typeof import("@tensorflow/tfjs-core");

@@ -55,13 +55,30 @@ template <class T> void transpose_rows(const T* x, int64_t st, int64_t n, int64_
     for (int64_t d = 0; d < cols; d++) xt[d * n + j] = x[j * st + d];
 }
 
-/** s[j] = sum_d a[d] * bt[d][j] for j < n, bt of row length ld. */
+/**
+ * s[j] = sum_d a[d] * bt[d][j] for j < n, bt of row length ld. Blocks of BJ keys accumulate in
+ * registers over d (four vectors, hiding the FMA latency); the rest streams through s. Both sum
+ * over d in order, so every s[j] is the same whichever part computes it.
+ */
 template <class T> void dots(const T* a, const T* __restrict bt, int64_t ld, int64_t n, int64_t cols, T* __restrict s) {
-  for (int64_t j = 0; j < n; j++) s[j] = 0;
+  constexpr int BJ = 128 / sizeof(T);  // float: 32, double: 16
+  int64_t j0 = 0;
+  for (; j0 + BJ <= n; j0 += BJ) {
+    T acc[BJ];
+    for (int l = 0; l < BJ; l++) acc[l] = 0;
+    for (int64_t d = 0; d < cols; d++) {
+      const T ad = a[d];
+      const T* __restrict r = bt + d * ld + j0;
+      for (int l = 0; l < BJ; l++) acc[l] += ad * r[l];
+    }
+    for (int l = 0; l < BJ; l++) s[j0 + l] = acc[l];
+  }
+  if (j0 == n) return;
+  for (int64_t j = j0; j < n; j++) s[j] = 0;
   for (int64_t d = 0; d < cols; d++) {
     T ad = a[d];
     const T* __restrict r = bt + d * ld;
-    for (int64_t j = 0; j < n; j++) s[j] += ad * r[j];
+    for (int64_t j = j0; j < n; j++) s[j] += ad * r[j];
   }
 }
 

@@ -14,6 +14,13 @@ const MIN_BYTES = 4096;
 const buckets = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
 let tracking: WeakSet<ArrayBuffer> | null = null;
+let enabled = true;
+
+/** Turn recycling off (every allocateUninit allocates; release keeps nothing), e.g. to measure what the pool saves. */
+export function setPoolEnabled(on: boolean): void {
+  enabled = on;
+  if (!on) clearPool();
+}
 
 export interface PoolStats {
   /** Arrays handed out from the pool / freshly allocated by allocateUninit since the last reset. */
@@ -70,7 +77,7 @@ export function endTracking(set: WeakSet<ArrayBuffer> | null): void {
 
 /** Give back an array nothing else references (the caller guarantees it). */
 export function release(a: TypedArray): void {
-  if (a.byteLength < MIN_BYTES || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
+  if (!enabled || a.byteLength < MIN_BYTES || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
   if (pooledBytes + a.byteLength > CAP_BYTES) return;
   const k = key(a instanceof Float64Array ? "float64" : a instanceof Float32Array ? "float32" : "int32", a.length);
   let list = buckets.get(k);
