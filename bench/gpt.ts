@@ -1,7 +1,7 @@
 // GPT training benchmark: Descent vs PyTorch (python3 subprocess) vs TensorFlow.js wasm on the same
 // nanoGPT-layout model and random tokens, plus the MLP benchmark. Every run is its own child
 // process (so peak RSS is its own); implementations alternate over rounds because the machine is
-// shared. Usage: npm run bench:gpt  (BENCH_ROUNDS=n, BENCH_ONLY=a|b|mlp). Not a test.
+// shared. Usage: npm run bench:gpt  (BENCH_ROUNDS=n, BENCH_ONLY=a,b,mlp, BENCH_IMPLS=descent,torch,tfjs). Not a test.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     if (only && !only.includes(b.name)) continue;
     const plan: { impl: Impl; threads: number }[] = [{ impl: "descent", threads: 2 }, { impl: "torch", threads: 2 }];
     if (b.oneThread) plan.push({ impl: "descent", threads: 1 }, { impl: "torch", threads: 1 });
+    const impls = process.env["BENCH_IMPLS"]?.split(","); // e.g. BENCH_IMPLS=tfjs reruns one column
+    if (impls) plan.splice(0, plan.length, ...plan.filter((p) => impls.includes(p.impl)));
     const results = new Map<string, RunResult[]>();
     const failures = new Map<string, string>();
     const key = (impl: Impl, t: number) => `${impl}/${t}`;
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
       }
     }
     // tfjs-wasm is one to two orders slower: few steps, and no warm-up step on the big config.
-    const tf = spawnRun("tfjs", { ...b.base, threads: 1, steps: b.tfjsSteps, warmup: b.tfjsSteps > 1 ? 1 : 0, budgetS: 1 } as RunConfig);
+    const tf = impls && !impls.includes("tfjs") ? "not run" : spawnRun("tfjs", { ...b.base, threads: 1, steps: b.tfjsSteps, warmup: b.tfjsSteps > 1 ? 1 : 0, budgetS: 1 } as RunConfig);
     if (typeof tf === "string") failures.set(key("tfjs", 1), tf);
     else results.set(key("tfjs", 1), [tf]);
 

@@ -99,7 +99,7 @@ export async function runTfjs(cfg: RunConfig): Promise<RunResult> {
   await tf.setBackend("wasm");
   await tf.ready();
   const note = `tfjs ${tf.version_core} wasm, simd=${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}, ` +
-    `threads=${tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT")}; Adam with L2-free update (tfjs has no AdamW)`;
+    `threads=${tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT")}; tf.train.adam (tfjs has no AdamW), embeddings as one-hot matmuls (no wasm gather gradient)`;
   const vars: import("@tensorflow/tfjs-core").Variable[] = [];
   const param = (shape: number[], std = 0.02) => {
     const v = tf.variable(tf.randomNormal(shape, 0, std));
@@ -128,13 +128,13 @@ export async function runTfjs(cfg: RunConfig): Promise<RunResult> {
       g2: onesP([C]), b2: zerosP([C]), wf: param([4 * C, C]), bf: zerosP([4 * C]), wm: param([C, 4 * C]), bm: zerosP([C]),
     }));
     const gf = onesP([C]), bff = zerosP([C]);
-    const idx = tf.randomUniformInt([B * Tn], 0, V);
+    // The gather gradient (UnsortedSegmentSum) has no wasm kernel: embed through a one-hot matmul.
+    const idx = tf.oneHot(tf.randomUniformInt([B * Tn], 0, V), V);
     const tgt = tf.oneHot(tf.randomUniformInt([B * Tn], 0, V), V);
-    const pos = tf.range(0, Tn, 1, "int32");
     const maskAdd = tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([Tn, Tn]), -1, 0)), -1e9); // 0 on/below diagonal
     const hs = C / H;
     lossFn = () => {
-      let x = tf.reshape(tf.add(tf.reshape(tf.gather(wte, idx), [B, Tn, C]), tf.gather(wpe, pos)), [B * Tn, C]);
+      let x = tf.reshape(tf.add(tf.reshape(tf.matMul(idx, wte), [B, Tn, C]), wpe), [B * Tn, C]); // positions 0..T-1 = all of wpe
       for (const p of blocks) {
         const qkv = dense(layerNorm(x, p.g1, p.b1), p.wa, p.ba); // (B*T, 3C)
         const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.transpose(tf.reshape(t, [B, Tn, H, hs]), [0, 2, 1, 3]));
