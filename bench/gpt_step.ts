@@ -16,15 +16,20 @@ const idx = tensor(x, { shape: [B, T], dtype: "int32" });
 const targets = tensor(y, { shape: [B, T], dtype: "int32" });
 const opt = new optim.AdamW(model.optimizerGroups(0.1), { lr: 1e-3, betas: [0.9, 0.95] });
 
-function median(f: () => void, reps: number): number {
-  const times: number[] = [];
+/** Median wall-clock ms, and median process CPU ms (all threads; less sensitive to a busy machine). */
+function median(f: () => void, reps: number): { wall: number; cpu: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const mid = (a: number[]): number => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  return { wall: mid(wall), cpu: mid(cpu) };
 }
 
 const reps = Number(process.env["REPS"] ?? 7);
@@ -39,6 +44,7 @@ const tStep = median(fwdBwd, reps);
 const tOpt = median(() => opt.step(), reps);
 const tokens = B * T;
 console.log(`backend ${info.backend} (${info.isa ?? "no ISA"}), ${info.threads} threads; ${model.numParameters()} parameters`);
-console.log(`forward            ${tFwd.toFixed(1)} ms`);
-console.log(`forward + backward ${tStep.toFixed(1)} ms  (${((tokens / tStep) * 1000).toFixed(0)} tokens/s, ${((model.flopsPerToken(T) * tokens) / (tStep / 1000) / 1e9).toFixed(1)} GFLOP/s by 6N + 12LTC)`);
-console.log(`AdamW step         ${tOpt.toFixed(1)} ms`);
+const ms = (t: { wall: number; cpu: number }): string => `${t.wall.toFixed(1)} ms wall, ${t.cpu.toFixed(1)} ms CPU`;
+console.log(`forward            ${ms(tFwd)}`);
+console.log(`forward + backward ${ms(tStep)}  (${((tokens / tStep.wall) * 1000).toFixed(0)} tokens/s, ${((model.flopsPerToken(T) * tokens) / (tStep.wall / 1000) / 1e9).toFixed(1)} GFLOP/s by 6N + 12LTC)`);
+console.log(`AdamW step         ${ms(tOpt)}`);

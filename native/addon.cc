@@ -38,6 +38,11 @@ napi_value Sgd(napi_env env, napi_callback_info info);
 // Defined in addon_attention.cc.
 napi_value AttentionForward(napi_env env, napi_callback_info info);
 napi_value AttentionBackward(napi_env env, napi_callback_info info);
+// Defined in rms_rotary.cc.
+napi_value RmsNorm(napi_env env, napi_callback_info info);
+napi_value RmsNormBackward(napi_env env, napi_callback_info info);
+napi_value RotaryEmb(napi_env env, napi_callback_info info);
+napi_value RotaryEmbBackward(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -149,6 +154,8 @@ napi_value Init(napi_env env, napi_value exports) {
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
     {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
+    {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
+    {"rotaryEmbBackward", RotaryEmbBackward},
   };
   for (auto& f : fns) {
     napi_value fn;

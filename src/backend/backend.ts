@@ -198,4 +198,18 @@ export interface Backend {
     q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, gOut: FloatArray, lse: FloatArray,
     gq: FloatArray, gk: FloatArray, gv: FloatArray, p: AttentionParams,
   ): void;
+  /** RMS norm over the last axis of (R, C): out = x * rstd * w, rstd = 1/sqrt(mean(x²) + eps); writes rstd (R). */
+  rmsNorm(x: FloatArray, weight: FloatArray | null, rows: number, cols: number, eps: number, out: FloatArray, rstd: FloatArray): void;
+  /** Gradients of rmsNorm; gx is written when non-null, gWeight accumulated into (+=) when non-null. */
+  rmsNormBackward(
+    x: FloatArray, weight: FloatArray | null, rstd: FloatArray, gy: FloatArray, rows: number, cols: number,
+    gx: FloatArray | null, gWeight: FloatArray | null,
+  ): void;
+  /**
+   * Rotary embedding, rotate_half layout, of x viewed as (N, T, D) with a (S, D) cos/sin cache
+   * read from row `offset`: out = x * cos + rotate_half(x) * sin. All arrays share one dtype.
+   */
+  rotaryEmb(x: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, out: FloatArray): void;
+  /** The vector-Jacobian product of rotaryEmb: gx = the transposed rotation applied to gy. */
+  rotaryEmbBackward(gy: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, gx: FloatArray): void;
 }

@@ -11,6 +11,8 @@ import {
 import { gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
+import { rmsNorm, rmsNormBackward } from "./rms_norm.js";
+import { rotaryEmb, rotaryEmbBackward } from "./rotary.js";
 
 export const tsBackend: Backend = {
   name: "ts",
@@ -18,4 +20,5 @@ export const tsBackend: Backend = {
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
   attentionForward, attentionBackward,
+  rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
