@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attention.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "vecmath.h"
@@ -34,6 +35,9 @@ napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
+// Defined in addon_attention.cc.
+napi_value AttentionForward(napi_env env, napi_callback_info info);
+napi_value AttentionBackward(napi_env env, napi_callback_info info);
 // Defined in rms_rotary.cc.
 napi_value RmsNorm(napi_env env, napi_callback_info info);
 napi_value RmsNormBackward(napi_env env, napi_callback_info info);
@@ -64,9 +68,11 @@ void pick_isa() {
   if (allow512 && has512 && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
     g_vec = vecmath_avx512::table();
+    g_attn = attention_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_isa = "avx2";
     g_vec = vecmath_avx2::table();
+    g_attn = attention_avx2::table();
   }
 #endif
 }
@@ -153,6 +159,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
+    {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
     {"rotaryEmbBackward", RotaryEmbBackward},
     {"halfFromFloat32", HalfFromFloat32}, {"halfToFloat32", HalfToFloat32}, {"halfIsa", HalfIsa},

@@ -8,6 +8,7 @@
 // Every C element is computed in the same order whatever the thread count, so results do not
 // depend on it.
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 
 #include "gemm.h"
@@ -255,10 +256,12 @@ inline void barrier_wait(Barrier* b, int nthreads, int* local_sense) {
     __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&b->sense, *local_sense, __ATOMIC_RELEASE);
   } else {
-    while (__atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != *local_sense) {
+    // Spin, then yield: on an oversubscribed machine the thread we wait for may need our core.
+    for (unsigned spins = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != *local_sense; spins++) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
+      if ((spins & 1023) == 1023) sched_yield();
     }
   }
 }

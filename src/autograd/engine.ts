@@ -4,6 +4,7 @@
 import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { type GradHook, Tensor } from "../tensor/tensor.js";
+import { beginTracking, endTracking, release } from "../util/buffer_pool.js";
 import { describeValue } from "../util/describe.js";
 import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { anomalyState, checkBackward } from "./anomaly.js";
@@ -155,6 +156,19 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
       }
     }
     // Pass 2: run nodes whose gradients are complete. Nothing outside this call changes yet.
+    // Gradient storage this pass allocated and that nothing holds any more goes back to the
+    // buffer pool (see GradRecycler).
+    const fresh = beginTracking();
+    try {
+      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh));
+    } finally {
+      endTracking(fresh);
+    }
+  });
+}
+
+function runNodes(rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain: boolean, rc: GradRecycler): void {
+  {
     const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
     const leafGrads = new Map<Tensor, Tensor>();
     const retained: [Tensor, Tensor][] = [];
@@ -172,6 +186,8 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
       }
       checkSavedVersions(node);
       visited.push(node);
+      const consumed = g;
+      if (node.preHooks.length > 0 || node.retainTarget) rc.escape(g); // a hook or retainGrad keeps it
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
       if (node.retainTarget) retained.push([node.retainTarget, g]);
       const grads = node.apply(g);
@@ -189,7 +205,12 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
           if (gi) {
             const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
             const prev = buffers.get(e.node);
-            buffers.set(e.node, prev ? addGrads(prev, r) : r);
+            const next = prev ? addGrads(prev, r) : r;
+            rc.hold(next);
+            buffers.set(e.node, next);
+            if (prev) rc.drop(prev);
+            if (next !== r) rc.later(r);
+            if (r !== gi) rc.later(gi);
           }
           if (left === 0) {
             if (buffers.has(e.node)) ready.push(e.node);
@@ -198,18 +219,83 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
         } else if (gi && e.leaf) {
           const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
           const prev = leafGrads.get(e.leaf);
-          leafGrads.set(e.leaf, prev ? addGrads(prev, r) : r);
+          const next = prev ? addGrads(prev, r) : r;
+          rc.hold(next);
+          leafGrads.set(e.leaf, next);
+          if (prev) rc.drop(prev);
+          if (next !== r) rc.later(r);
+          if (r !== gi) rc.later(gi);
         }
       }
+      rc.drop(consumed);
+      rc.flush();
     }
     // Leaf hooks see each leaf's total gradient; they may still throw, so run them all first.
     const finals: [Tensor, Tensor][] = [];
-    for (const [leaf, g] of leafGrads) finals.push([leaf, runHooks(leaf.leafHooks, g, leafLabel(leaf))]);
+    for (const [leaf, g] of leafGrads) {
+      if (leaf.leafHooks.length > 0) rc.escape(g);
+      finals.push([leaf, runHooks(leaf.leafHooks, g, leafLabel(leaf))]);
+    }
     // Commit: nothing below can fail (hook results and .grad were validated: same shape, dtype).
     for (const [t, g] of retained) commitGrad(t, g);
-    for (const [leaf, g] of finals) commitGrad(leaf, g);
+    for (const [leaf, g] of finals) {
+      commitGrad(leaf, g);
+      if (leaf.grad?.data.buffer === g.data.buffer) rc.escape(g); // the leaf kept this storage
+    }
     if (!retain) for (const n of visited) n.release();
-  });
+    for (const g of leafGrads.values()) rc.drop(g);
+  }
+}
+
+/**
+ * Reference counts, by storage buffer, of the gradients the engine holds (pending node
+ * gradients and leaf sums). Storage allocated during this backward pass (tracked by the buffer
+ * pool) whose count drops to zero is referenced by nothing else: rules return fresh arrays or
+ * views of their upstream gradient, and anything a hook saw or a leaf kept is excluded.
+ */
+class GradRecycler {
+  private readonly refs = new Map<ArrayBufferLike, number>();
+  private readonly escaped = new Set<ArrayBufferLike>();
+  private readonly pending: Tensor[] = [];
+  constructor(private readonly fresh: WeakSet<ArrayBuffer> | null) {}
+
+  hold(t: Tensor): void {
+    const b = t.data.buffer;
+    this.refs.set(b, (this.refs.get(b) ?? 0) + 1);
+  }
+
+  escape(t: Tensor): void {
+    this.escaped.add(t.data.buffer);
+  }
+
+  /** One reference fewer to a held gradient; recycle its storage when that was the last. */
+  drop(t: Tensor): void {
+    const b = t.data.buffer;
+    const n = (this.refs.get(b) ?? 0) - 1;
+    if (n > 0) this.refs.set(b, n);
+    else {
+      this.refs.delete(b);
+      this.recycle(t);
+    }
+  }
+
+  /** A temporary (never held) to recycle once the current node is done, if nothing holds it then. */
+  later(t: Tensor): void {
+    this.pending.push(t);
+  }
+
+  flush(): void {
+    for (const t of this.pending) if (!this.refs.has(t.data.buffer)) this.recycle(t);
+    this.pending.length = 0;
+  }
+
+  private recycle(t: Tensor): void {
+    const b = t.data.buffer;
+    if (this.fresh && this.fresh.has(b as ArrayBuffer) && !this.escaped.has(b)) {
+      this.escaped.add(b); // never twice
+      release(t.data);
+    }
+  }
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */

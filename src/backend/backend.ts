@@ -108,6 +108,34 @@ export interface SgdParams {
   firstStep: boolean;
 }
 
+/** Element (batch b, head h, row t, feature c) of an attention operand is at offset + b*strideB + h*strideH + t*strideT + c. */
+export interface AttentionLayout {
+  offset: number;
+  strideB: number;
+  strideH: number;
+  strideT: number;
+}
+
+/**
+ * Fused attention over batch x heads independent problems: L queries of E features, S keys of E,
+ * S values of Ev. causal: query i sees keys j <= i (top-left aligned). Gradients share the layout
+ * of the tensor they belong to (gq of q, gOut of out); lse is (batch, heads, L) contiguous.
+ */
+export interface AttentionParams {
+  batch: number;
+  heads: number;
+  L: number;
+  S: number;
+  E: number;
+  Ev: number;
+  scale: number;
+  causal: boolean;
+  q: AttentionLayout;
+  k: AttentionLayout;
+  v: AttentionLayout;
+  out: AttentionLayout;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -216,6 +244,17 @@ export interface Backend {
   scatterReduceBackward(
     op: ScatterReduceOp, self: FloatArray, src: FloatArray, pos: Int32Array, includeSelf: boolean, result: FloatArray,
     g: FloatArray, gSelf: FloatArray | null, gSrc: FloatArray | null,
+  ): void;
+  /**
+   * Fused attention forward: out = softmax(scale q k^T (causally masked)) v and the row
+   * log-sum-exp lse (-inf, with zero output, for a row that sees no key). q, k and v may be one
+   * packed buffer. Never materialises the (L, S) weights.
+   */
+  attentionForward(q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, lse: FloatArray, p: AttentionParams): void;
+  /** Gradients of attentionForward from gOut, recomputing the weights from lse; gq/gk/gv are overwritten. */
+  attentionBackward(
+    q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, gOut: FloatArray, lse: FloatArray,
+    gq: FloatArray, gk: FloatArray, gv: FloatArray, p: AttentionParams,
   ): void;
   /** RMS norm over the last axis of (R, C): out = x * rstd * w, rstd = 1/sqrt(mean(x²) + eps); writes rstd (R). */
   rmsNorm(x: FloatArray, weight: FloatArray | null, rows: number, cols: number, eps: number, out: FloatArray, rstd: FloatArray): void;

@@ -7,6 +7,7 @@
 // the one kernel each backend implements for every dtype pair.
 
 import { BFloat16Bits, Float16Bits, type TypedArray } from "../util/dtype.js";
+import { DTypeError } from "../util/errors.js";
 import { toBFloat16Bits, toFloat16Bits } from "../util/half.js";
 import type { Backend, FloatArray } from "./backend.js";
 import { stridedCopy as stridedCopyBits } from "./ts/copy.js";
@@ -211,6 +212,16 @@ export function withStorageDTypes(kernels: Backend): Backend {
     scatterReduce(op, self, src, pos, includeSelf, out) {
       if (allPlain(self, src, out)) return kernels.scatterReduce(op, self, src, pos, includeSelf, out);
       run((w) => kernels.scatterReduce(op, w.in(self), w.in(src), pos, includeSelf, w.out(out)));
+    },
+    // The fused attention kernels may read packed q/k/v from one buffer and write packed gradients
+    // into one, so they are not widened per argument: callers take the composed path for 16-bit dtypes.
+    attentionForward(q, k, v, out, lse, p) {
+      if (!allPlain(q, k, v, out, lse)) throw new DTypeError("attentionForward: the fused attention kernel takes float32 or float64 arrays");
+      kernels.attentionForward(q, k, v, out, lse, p);
+    },
+    attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, p) {
+      if (!allPlain(q, k, v, out, gOut, lse, gq, gk, gv)) throw new DTypeError("attentionBackward: the fused attention kernel takes float32 or float64 arrays");
+      kernels.attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, p);
     },
     scatterReduceBackward(op, self, src, pos, includeSelf, result, g, gSelf, gSrc) {
       if (allPlain(self, src, result, g, gSelf, gSrc)) {

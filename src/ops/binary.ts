@@ -8,7 +8,7 @@ import { broadcastShapes } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../util/dtype.js";
 import { DTypeError, ValueError } from "../util/errors.js";
-import { type TensorLike, empty, resultDType, toTensor } from "./operand.js";
+import { type TensorLike, emptyUninit, resultDType, toTensor } from "./operand.js";
 import { neg, unaryRaw } from "./unary.js";
 import { where } from "./where.js";
 
@@ -32,7 +32,7 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDTy
   const ta = toTensor(a, dtype);
   const tb = toTensor(b, dtype);
   const shape = broadcastShapes(op, ta.shape, tb.shape);
-  const out = empty(shape, outDType ?? dtype);
+  const out = emptyUninit(shape, outDType ?? dtype);
   getBackend().binary(op, ta.data, ta.shape, tb.data, tb.shape, out.data, shape);
   return [ta, tb, out];
 }

@@ -9,7 +9,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { isIntegral, promoteTypes } from "../util/dtype.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
 import { autocastLow } from "./autocast.js";
-import { castTensor, empty, requireTensor } from "./operand.js";
+import { castTensor, empty, emptyUninit, requireTensor } from "./operand.js";
 
 function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
   return {
@@ -21,7 +21,7 @@ function gemmParams(batch: number, m: number, n: number, k: number, over: Partia
 /** Copy a [...batch, r, c] tensor broadcast to [...full, r, c] (only when a single stride cannot express it). */
 function expandBatch(t: Tensor, batch: readonly number[], full: readonly number[], r: number, c: number): Tensor {
   const outShape = [...full, r, c];
-  const out = empty(outShape, t.dtype);
+  const out = emptyUninit(outShape, t.dtype);
   const srcStrides = contiguousStrides([...batch, r, c]);
   const aligned = new Array<number>(full.length + 2).fill(0);
   const off = full.length - batch.length;
@@ -73,7 +73,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [Ab, sA] = batchOperand(A, batchA, batch, m, k);
   const [Bb, sB] = batchOperand(B, batchB, batch, k, n);
   const fullShape = [...batch, m, n];
-  const out = empty(fullShape, dtype);
+  const out = emptyUninit(fullShape, dtype);
   getBackend().gemm(Ab.data as FloatArray, Bb.data as FloatArray, out.data as FloatArray, gemmParams(nb, m, n, k, { strideA: sA, strideB: sB }));
   // Drop the dims that 1-D operands added.
   const outShape = [...batch];
@@ -86,13 +86,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     let gB: Tensor | null = null;
     if (needs[0]) {
       // gA = G B^T, in the broadcast batch shape; the engine sums broadcast batch dims.
-      const buf = empty([...batch, m, k], dtype);
+      const buf = emptyUninit([...batch, m, k], dtype);
       getBackend().gemm(G.data as FloatArray, Bb.data as FloatArray, buf.data as FloatArray,
         gemmParams(nb, m, k, n, { transB: true, strideA: m * n, strideB: sB, strideC: m * k }));
       gA = new Tensor(buf.data, a.ndim === 1 ? [...batch, k] : buf.shape);
     }
     if (needs[1]) {
-      const buf = empty([...batch, k, n], dtype);
+      const buf = emptyUninit([...batch, k, n], dtype);
       getBackend().gemm(Ab.data as FloatArray, G.data as FloatArray, buf.data as FloatArray,
         gemmParams(nb, k, n, m, { transA: true, strideA: sA, strideB: m * n, strideC: k * n }));
       gB = new Tensor(buf.data, b.ndim === 1 ? [...batch, k] : buf.shape);
@@ -122,7 +122,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const W = castTensor(weight, dtype);
   const rows = x.numel / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
-  const out = empty(outShape, dtype);
+  const out = emptyUninit(outShape, dtype);
   const be = getBackend();
   if (bias) {
     // Broadcast the bias into every row, then accumulate the product on top (beta = 1).
@@ -135,17 +135,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const G = castTensor(g, dtype);
     const grads: (Tensor | null)[] = [null, null, null];
     if (needs[0]) {
-      const gx = empty(x.shape, dtype); // (rows, out) @ (out, in)
+      const gx = emptyUninit(x.shape, dtype); // (rows, out) @ (out, in)
       be.gemm(G.data as FloatArray, W.data as FloatArray, gx.data as FloatArray, gemmParams(1, rows, inF, outF, {}));
       grads[0] = gx;
     }
     if (needs[1]) {
-      const gw = empty([outF, inF], dtype); // G^T (out, rows) @ X (rows, in)
+      const gw = emptyUninit([outF, inF], dtype); // G^T (out, rows) @ X (rows, in)
       be.gemm(G.data as FloatArray, X.data as FloatArray, gw.data as FloatArray, gemmParams(1, outF, inF, rows, { transA: true }));
       grads[1] = gw;
     }
     if (bias && needs[2]) {
-      const gb = empty([outF], dtype);
+      const gb = emptyUninit([outF], dtype);
       be.reduce("sum", G.data, 1, rows, outF, gb.data);
       grads[2] = gb;
     }

@@ -6,7 +6,7 @@ import type { FloatArray, UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { DTypeError, ValueError } from "../util/errors.js";
-import { empty, requireNumber, requireTensor, toTensor } from "./operand.js";
+import { empty, emptyUninit, requireNumber, requireTensor, toTensor } from "./operand.js";
 import { binaryForward, mul } from "./binary.js";
 import { where } from "./where.js";
 import { checkOptionKeys } from "../util/options.js";
@@ -28,7 +28,7 @@ export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
     if (op === "square") input = toTensor(x, "int32");
     else if (op !== "sign") input = toTensor(x, "float32");
   } else if (x.dtype === "int32" && !INT_PRESERVING.has(op)) input = toTensor(x, "float32");
-  const out = empty(input.shape, input.dtype);
+  const out = emptyUninit(input.shape, input.dtype);
   getBackend().unary(op, input.data, out.data);
   return out;
 }
@@ -38,7 +38,7 @@ function unaryOp(op: UnaryOp, x: Tensor, name: string = op): Tensor {
   const out = unaryRaw(op, x);
   return record(name, [x], out, (g) => {
     const xf = toTensor(x, out.dtype);
-    const gx = empty(out.shape, out.dtype);
+    const gx = emptyUninit(out.shape, out.dtype);
     getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
     return [gx];
   });

@@ -52,6 +52,9 @@ export interface NativeAddon {
     weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
   sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
     weightDecay: number, firstStep: boolean): void;
+  /** meta = [B, H, L, S, E, Ev, scale, causal (0/1), then (offset, sB, sH, sT) of q, k, v, out] */
+  attentionForward(q: F, k: F, v: F, out: F, lse: F, meta: Float64Array): void;
+  attentionBackward(q: F, k: F, v: F, out: F, gOut: F, lse: F, gq: F, gk: F, gv: F, meta: Float64Array): void;
   // native/rms_rotary.cc; optional so an addon built before these kernels still loads (the TS reference runs then).
   rmsNorm?(x: F, w: F | null, rows: number, cols: number, eps: number, out: F, rstd: F): void;
   rmsNormBackward?(x: F, w: F | null, rstd: F, gy: F, rows: number, cols: number, gx: F | null, gw: F | null): void;

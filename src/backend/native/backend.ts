@@ -6,7 +6,7 @@
 
 import { BFloat16Bits, Float16Bits, type TypedArray } from "../../util/dtype.js";
 import type {
-  AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
+  AttentionParams, AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
 } from "../backend.js";
 import { broadcastStrides } from "../ts/elementwise.js";
 import { tsBackend } from "../ts/index.js";
@@ -100,6 +100,17 @@ function binaryMeta(aShape: readonly number[], aLen: number, bShape: readonly nu
   if (bFull && aLen === 1) return meta([1, n, 0, 1]);
   if (aFull && bLen > 0 && isSuffix(bShape, outShape)) return meta([2, n / bLen, bLen, bLen, 1, 0, 1]);
   return collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+}
+
+const ATTN_META = new Float64Array(24);
+
+function attentionMeta(p: AttentionParams): Float64Array {
+  const m = ATTN_META;
+  m[0] = p.batch; m[1] = p.heads; m[2] = p.L; m[3] = p.S; m[4] = p.E; m[5] = p.Ev; m[6] = p.scale; m[7] = p.causal ? 1 : 0;
+  [p.q, p.k, p.v, p.out].forEach((l, i) => {
+    m[8 + 4 * i] = l.offset; m[9 + 4 * i] = l.strideB; m[10 + 4 * i] = l.strideH; m[11 + 4 * i] = l.strideT;
+  });
+  return m;
 }
 
 export function createNativeBackend(N: NativeAddon): Backend {
@@ -272,6 +283,18 @@ function nativeKernels(N: NativeAddon): Backend {
         return tsBackend.sgdUpdate(param, grad, momentumBuf, p);
       }
       N.sgdUpdate(param, grad, momentumBuf, p.lr, p.momentum, p.dampening, p.nesterov, p.weightDecay, p.firstStep);
+    },
+
+    attentionForward(q, k, v, out, lse, p) {
+      if (![k, v, out, lse].every((a) => sameType(q, a))) return tsBackend.attentionForward(q, k, v, out, lse, p);
+      N.attentionForward(q, k, v, out, lse, attentionMeta(p));
+    },
+
+    attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, p) {
+      if (![k, v, out, gOut, lse, gq, gk, gv].every((a) => sameType(q, a))) {
+        return tsBackend.attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, p);
+      }
+      N.attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, attentionMeta(p));
     },
 
     rmsNorm(x, weight, rows, cols, eps, out, rstd) {

@@ -1,6 +1,7 @@
 // The TypeScript reference backend: every kernel, every dtype, written for clarity. The oracle.
 
 import type { Backend } from "../backend.js";
+import { attentionBackward, attentionForward } from "./attention.js";
 import { cast, fill, stridedCopy } from "./copy.js";
 import { binary, unary, unaryBackward, where } from "./elementwise.js";
 import {
@@ -24,6 +25,7 @@ export const tsKernels: Backend = {
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
   activation, activationBackward, scan, cumprodBackward, cumExtreme, sort, scatterReduce, scatterReduceBackward,
+  attentionForward, attentionBackward,
   rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
 

@@ -4,11 +4,12 @@
 import { add, mul } from "../../ops/binary.js";
 import { autocastActive, autocastLow, withoutAutocast } from "../../ops/autocast.js";
 import { matmul } from "../../ops/matmul.js";
+import { fusedAttention, packedCausalAttention as packedAttentionOp } from "../../ops/nn/attention.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
 import { transpose } from "../../ops/shape/permute.js";
 import { where } from "../../ops/where.js";
-import { broadcastShapes, fmt } from "../../shape/shape.js";
+import { broadcastShapes, fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { isFloat, isIntegral } from "../../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
@@ -79,6 +80,13 @@ function attend(
   q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, isCausal: boolean, scale: number, dropoutP: number,
   generator: Generator | undefined, L: number, S: number,
 ): Tensor {
+  // The fused flash-style kernel covers causal / unmasked attention without dropout when the three
+  // operands share one float32/float64 dtype and their leading dims (no broadcasting); the rest is composed.
+  const lead = q.shape.slice(0, -2);
+  if (!mask && !(dropoutP > 0) && (q.dtype === "float32" || q.dtype === "float64") && q.dtype === k.dtype && q.dtype === v.dtype &&
+      shapesEqual(lead, k.shape.slice(0, -2)) && shapesEqual(lead, v.shape.slice(0, -2))) {
+    return fusedAttention(q, k, v, isCausal, scale);
+  }
   let scores = mul(matmul(q, transpose(k, -2, -1)), scale); // (..., L, S)
   if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
   if (mask) scores = isIntegral(mask.dtype) ? where(mask, scores, -Infinity) : add(scores, mask);
@@ -92,4 +100,27 @@ function causalMask(L: number, S: number): Tensor {
   const m = new Uint8Array(L * S);
   for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) m[i * S + j] = 1;
   return new Tensor(m, [L, S]);
+}
+
+const PACKED = "packedCausalAttention";
+
+/**
+ * Causal multi-head self-attention from a fused q/k/v projection: qkv (B, T, 3C) -> (B, T, C),
+ * the same as splitting qkv into q, k, v, viewing each as (B, nHead, T, C / nHead),
+ * scaledDotProductAttention with isCausal, and merging the heads back, but with no copies: the
+ * fused kernel reads and writes those layouts directly. No dropout (use the composed form).
+ */
+export function packedCausalAttention(qkv: Tensor, nHead: number, opts: { scale?: number | null } = {}): Tensor {
+  requireTensor(PACKED, qkv, "qkv");
+  requireFloat(PACKED, qkv, "qkv");
+  if (qkv.ndim !== 3 || qkv.shape[2]! % 3 !== 0) {
+    throw new ShapeError(`${PACKED}: qkv must be (B, T, 3C), got ${fmt(qkv.shape)}`);
+  }
+  const C = qkv.shape[2]! / 3;
+  if (!Number.isInteger(nHead) || nHead < 1 || C % nHead !== 0) {
+    throw new ValueError(`${PACKED}: nHead must be a positive integer dividing C = ${C} (qkv ${fmt(qkv.shape)}), got ${String(nHead)}`);
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(C / nHead);
+  if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${PACKED}: scale must be a finite number, got ${String(scale)}`);
+  return packedAttentionOp(qkv, nHead, scale);
 }

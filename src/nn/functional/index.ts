@@ -1,5 +1,5 @@
 // nn.functional: losses, normalisation, embedding, dropout, attention and activations as functions.
-export { type AttentionOptions, scaledDotProductAttention } from "./attention.js";
+export { type AttentionOptions, packedCausalAttention, scaledDotProductAttention } from "./attention.js";
 export { type CrossEntropyOptions, crossEntropy } from "./cross_entropy.js";
 export { type DropoutOptions, dropout } from "./dropout.js";
 export {
