@@ -39,6 +39,11 @@ napi_value RmsNorm(napi_env env, napi_callback_info info);
 napi_value RmsNormBackward(napi_env env, napi_callback_info info);
 napi_value RotaryEmb(napi_env env, napi_callback_info info);
 napi_value RotaryEmbBackward(napi_env env, napi_callback_info info);
+// Defined in half.cc.
+napi_value HalfFromFloat32(napi_env env, napi_callback_info info);
+napi_value HalfToFloat32(napi_env env, napi_callback_info info);
+napi_value HalfIsa(napi_env env, napi_callback_info info);
+void init_half();
 
 namespace {
 
@@ -132,6 +137,7 @@ napi_value Init(napi_env env, napi_value exports) {
   static std::once_flag once;
   std::call_once(once, [] {
     pick_isa();
+    init_half();
     const char* nt = getenv("DESCENT_NUM_THREADS");
     if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
   });
@@ -144,6 +150,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
     {"rotaryEmbBackward", RotaryEmbBackward},
+    {"halfFromFloat32", HalfFromFloat32}, {"halfToFloat32", HalfToFloat32}, {"halfIsa", HalfIsa},
   };
   for (auto& f : fns) {
     napi_value fn;

@@ -1,6 +1,7 @@
 // The reverse-mode engine: collects the graph below a root, then runs each node's rule once all
 // of its consumers have contributed, in reverse creation order. Iterative (no recursion limit).
 
+import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { AutogradError, ShapeError } from "../util/errors.js";
@@ -84,9 +85,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
         `backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)}; pass a gradient of that shape`,
       );
     }
-    const data = root.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1);
-    data[0] = 1;
-    seed = new Tensor(data, root.shape);
+    seed = castTo(new Tensor(Float64Array.of(1), root.shape), root.dtype); // 1 in the root's dtype (float16 bits too)
   } else {
     if (!shapesEqual(grad.shape, root.shape)) {
       throw new ShapeError(`backward: gradient shape ${fmt(grad.shape)} does not match the tensor's shape ${fmt(root.shape)}`);
@@ -94,7 +93,8 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     seed = castTo(grad, root.dtype);
   }
   const retain = opts.retainGraph ?? false;
-  noGrad(() => {
+  // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
+  withAutocastState(null, () => noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
       accumulateLeaf(root, seed);
@@ -161,7 +161,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
       }
     }
     for (const [leaf, g] of leafGrads) accumulateLeaf(leaf, g);
-  });
+  }));
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */

@@ -3,7 +3,8 @@
 
 import { fmt } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { isFloat } from "../util/dtype.js";
+import { getBackend } from "../backend/index.js";
+import { type TypedArray, isFloat, isHalf } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { type Generator, defaultGenerator } from "../util/rng.js";
 
@@ -16,6 +17,16 @@ export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 
 export type FanMode = "fanIn" | "fanOut" | "fan_in" | "fan_out";
+
+/** Where to write plain numbers: the storage itself, or a float64 scratch for float16/bfloat16 bits. */
+function writable(t: Tensor): TypedArray {
+  return isHalf(t.dtype) ? new Float64Array(t.numel) : t.data;
+}
+
+function store(t: Tensor, d: TypedArray): Tensor {
+  if (d !== t.data) getBackend().cast(d, t.data); // round to nearest even into the 16-bit storage
+  return t;
+}
 
 function checkFloat(op: string, t: Tensor): void {
   if (!isFloat(t.dtype)) throw new DTypeError(`init.${op}: expected a floating-point tensor, got dtype ${t.dtype}`);
@@ -51,21 +62,23 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   checkFloat("uniform_", t);
   if (!(a <= b)) throw new ValueError(`init.uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = opts.generator ?? defaultGenerator;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = a + (b - a) * g.random();
-  return t.markModified();
+  const d = writable(t);
+  for (let i = 0; i < d.length; i++) d[i] = a + (b - a) * g.random();
+  return store(t, d).markModified();
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   checkFloat("normal_", t);
   if (!(std >= 0)) throw new ValueError(`init.normal_: std must be >= 0, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = mean + std * g.normal();
-  return t.markModified();
+  const d = writable(t);
+  for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
+  return store(t, d).markModified();
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   checkFloat("constant_", t);
-  t.data.fill(value);
+  getBackend().fill(t.data, value); // encodes float16/bfloat16
   return t.markModified();
 }
 

@@ -23,7 +23,12 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDTy
     }
   }
   let dtype = resultDType(a, b);
-  if (op === "div" && dtype === "int32") dtype = "float32"; // true division, like PyTorch
+  if (op === "div" && (dtype === "int32" || dtype === "bool")) dtype = "float32"; // true division, like PyTorch
+  if (dtype === "bool" && (op === "sub" || op === "pow")) {
+    throw new DTypeError(op === "sub"
+      ? "sub: subtracting two bool tensors is not supported (PyTorch neither); use logical xor, or convert with to(\"int32\") first"
+      : "pow: not implemented for bool tensors; convert with to(\"int32\") or to a float dtype first");
+  }
   const ta = toTensor(a, dtype);
   const tb = toTensor(b, dtype);
   const shape = broadcastShapes(op, ta.shape, tb.shape);
@@ -94,10 +99,10 @@ function tieSplit(g: Tensor, a: Tensor, b: Tensor, win: "gt" | "lt"): Tensor[] {
 }
 
 function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: TensorLike, b: TensorLike): Tensor {
-  return binaryForward(op, a, b, "int32")[2];
+  return binaryForward(op, a, b, "bool")[2];
 }
 
-/** Elementwise comparisons: int32 masks of 0/1, never differentiable. */
+/** Elementwise comparisons: bool masks, like PyTorch; never differentiable. */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare("ne", a, b);
 export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);

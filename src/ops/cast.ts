@@ -7,10 +7,10 @@ import { DTypeError } from "../util/errors.js";
 import { castTensor } from "./operand.js";
 
 export function to(x: Tensor, dtype: DType): Tensor {
-  if (!isDType(dtype)) throw new DTypeError(`to: unknown dtype "${String(dtype)}" (expected float64, float32 or int32)`);
+  if (!isDType(dtype)) throw new DTypeError(`to: unknown dtype "${String(dtype)}" (expected float64, float32, float16, bfloat16, int32 or bool)`);
   if (x.dtype === dtype) return x;
   const out = castTensor(x, dtype);
-  if (!isFloat(dtype)) return out; // integer results carry no gradient
+  if (!isFloat(dtype)) return out; // int32/bool results carry no gradient
   const from = x.dtype;
   return record("to", [x], out, (g) => [castTensor(g, from)], { saves: [] });
 }

@@ -5,7 +5,11 @@ import { Tensor } from "../tensor/tensor.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
 import { DTypeError } from "../util/errors.js";
 
-/** A tensor or a plain number (which takes the other operand's dtype, or float32 against int32 when fractional). */
+/**
+ * A tensor or a plain number. A number takes the tensor's dtype (float16 + 1.5 stays float16),
+ * except against int32/bool: a fractional number gives float32, and an integer against bool gives
+ * int32 (PyTorch's bool + 1 is an integer tensor).
+ */
 export type TensorLike = Tensor | number;
 
 export function empty(shape: readonly number[], dtype: DType): Tensor {
@@ -19,16 +23,20 @@ export function resultDType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
   const t = (a instanceof Tensor ? a : b) as Tensor;
   const n = (a instanceof Tensor ? b : a) as number;
-  if (t.dtype === "int32" && !Number.isInteger(n)) return "float32";
+  if ((t.dtype === "int32" || t.dtype === "bool") && !Number.isInteger(n)) return "float32";
+  if (t.dtype === "bool") return "int32";
   return t.dtype;
 }
 
 /** Convert an operand to a tensor of `dtype` (numbers become 0-d tensors; tensors are cast if needed). */
 export function toTensor(x: TensorLike, dtype: DType): Tensor {
   if (typeof x === "number") {
-    const d = allocate(dtype, 1);
-    d[0] = x;
-    return new Tensor(d, []);
+    if (dtype === "float64" || dtype === "float32" || dtype === "int32") {
+      const d = allocate(dtype, 1);
+      d[0] = x;
+      return new Tensor(d, []);
+    }
+    return castTo(new Tensor(Float64Array.of(x), []), dtype); // rounds to float16/bfloat16, or x != 0 for bool
   }
   return castTo(x, dtype);
 }

@@ -1,6 +1,7 @@
 // Statistical reductions: var and std (with Bessel-style correction, default 1 like torch.var)
 // and prod (whose gradient stays exact when the slice contains zeros).
 
+import { autocastFloat32 } from "./autocast.js";
 import { record } from "../autograd/index.js";
 import { normalizeDims } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -67,6 +68,7 @@ export { variance as var };
  * out / x when the slice has no zero; at a lone zero, the product of the rest; otherwise 0.
  */
 export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   requireTensor("prod", x);
   const ds = normalizeDims("prod", dim, x.ndim);
   const kept = reduceRaw("prod", x, ds);

@@ -2,6 +2,8 @@
 // total norm is too large; clipGradValue clamps each gradient element.
 
 import { Tensor } from "../tensor/tensor.js";
+import { castTo } from "../autograd/grad_utils.js";
+import { isHalf } from "../util/dtype.js";
 import { ValueError } from "../util/errors.js";
 
 function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
@@ -32,7 +34,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   if (typeof normType !== "number" || Number.isNaN(normType) || normType <= 0) {
     throw new ValueError(`clipGradNorm: normType must be > 0 or Infinity, got ${String(normType)}`);
   }
-  const grads = gradsOf(params);
+  const [grads, writeBack] = widened(gradsOf(params));
   if (grads.length === 0) return 0;
   let total = 0;
   if (normType === Infinity) {
@@ -51,6 +53,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) {
     for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] = g.data[i]! * coef;
+    writeBack();
   }
   return total;
 }
@@ -60,10 +63,19 @@ export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: numb
   if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${String(clipValue)}`);
   }
-  for (const g of gradsOf(params)) {
+  const [grads, writeBack] = widened(gradsOf(params));
+  for (const g of grads) {
     for (let i = 0; i < g.data.length; i++) {
       const v = g.data[i]!;
       g.data[i] = v > clipValue ? clipValue : v < -clipValue ? -clipValue : v;
     }
   }
+  writeBack();
+}
+
+/** float16/bfloat16 gradients hold bit patterns: work on float32 copies and round them back after. */
+function widened(grads: Tensor[]): [Tensor[], () => void] {
+  if (!grads.some((g) => isHalf(g.dtype))) return [grads, () => {}];
+  const wide = grads.map((g) => (isHalf(g.dtype) ? castTo(g, "float32") : g));
+  return [wide, () => grads.forEach((g, i) => { if (wide[i] !== g) g.data.set(castTo(wide[i]!, g.dtype).data); })];
 }

@@ -2,7 +2,8 @@
 // Op methods (x.add, x.sum, ...) are attached by src/ops; backward() by src/autograd.
 
 import { type Shape, fmt, numel } from "../shape/shape.js";
-import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { BFloat16Bits, type DType, Float16Bits, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { fromBFloat16Bits, fromFloat16Bits } from "../util/half.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
 import { formatTensor } from "./format.js";
 
@@ -17,7 +18,8 @@ export interface HookHandle {
   remove(): void;
 }
 
-export type NestedArray = number | NestedArray[];
+/** Nested arrays of numbers (booleans for bool tensors, and accepted by tensor()). */
+export type NestedArray = number | boolean | NestedArray[];
 
 /** Counts in-place writes to one storage array; every tensor viewing that array shares it. */
 export interface VersionCounter {
@@ -34,6 +36,13 @@ export function versionCounterOf(data: TypedArray): VersionCounter {
     versionCounters.set(data, c);
   }
   return c;
+}
+
+/** Element i of a storage array as a number: float16/bfloat16 bit patterns are decoded. */
+export function valueAt(data: TypedArray, i: number): number {
+  if (data instanceof Float16Bits) return fromFloat16Bits(data[i]!);
+  if (data instanceof BFloat16Bits) return fromBFloat16Bits(data[i]!);
+  return data[i]!;
 }
 
 export class Tensor {
@@ -109,18 +118,19 @@ export class Tensor {
     return s;
   }
 
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor (1 or 0 for bool; float16/bfloat16 decoded exactly). */
   item(): number {
     if (this.data.length !== 1) {
       throw new ShapeError(`item: only one-element tensors can be converted to a number, got shape ${fmt(this.shape)}`);
     }
-    return this.data[0]!;
+    return valueAt(this.data, 0);
   }
 
-  /** Nested arrays (a number for a 0-d tensor). */
+  /** Nested arrays (a number for a 0-d tensor); bool tensors give booleans, like PyTorch's tolist(). */
   toArray(): NestedArray {
+    const isBool = this.dtype === "bool";
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return this.data[offset]!;
+      if (dim === this.ndim) return isBool ? this.data[offset] !== 0 : valueAt(this.data, offset);
       const stride = numel(this.shape.slice(dim + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));

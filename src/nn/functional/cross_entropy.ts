@@ -2,6 +2,7 @@
 // int32 class-index targets (fused kernel, or logSoftmax + nllLoss when class weights are given)
 // or float class-probability targets of the logits' shape.
 
+import { autocastFloat32 } from "../../ops/autocast.js";
 import { add, div, mul } from "../../ops/binary.js";
 import {
   type ClassLayout, type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout,
@@ -36,6 +37,7 @@ function classBroadcast(w: Tensor, x: Tensor, lay: ClassLayout): Tensor {
 }
 
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  logits = autocastFloat32(logits); // autocast: runs in float32
   const op = "crossEntropy";
   const lay = classLayout(op, logits);
   requireTensor(op, targets, "targets");

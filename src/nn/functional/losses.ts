@@ -1,5 +1,6 @@
 // Regression and binary-classification losses: mseLoss, l1Loss, binaryCrossEntropy(WithLogits).
 
+import { autocastFloat32 } from "../../ops/autocast.js";
 import { mul, sub } from "../../ops/binary.js";
 import { bceElementwise, bceWithLogitsElementwise } from "../../ops/nn/bce.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
@@ -48,6 +49,7 @@ function checkWeight(op: string, input: Tensor, weight: Tensor | null | undefine
 
 /** Mean squared error (input - target)^2, reduced. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  input = autocastFloat32(input); target = autocastFloat32(target); // autocast: runs in float32
   checkRegression("mseLoss", input, target);
   const r = checkReduction("mseLoss", opts.reduction ?? "mean");
   return applyReduction(square(sub(input, target)), r);
@@ -55,6 +57,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error |input - target|, reduced. */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  input = autocastFloat32(input); target = autocastFloat32(target); // autocast: runs in float32
   checkRegression("l1Loss", input, target);
   const r = checkReduction("l1Loss", opts.reduction ?? "mean");
   return applyReduction(abs(sub(input, target)), r);
@@ -62,6 +65,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
 
 /** Sigmoid + binary cross-entropy in the stable log-sum-exp form. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  input = autocastFloat32(input); target = autocastFloat32(target); // autocast: runs in float32
   const op = "binaryCrossEntropyWithLogits";
   const r = checkReduction(op, opts.reduction ?? "mean");
   checkWeight(op, input, opts.weight);
@@ -71,6 +75,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 
 /** Binary cross-entropy of probabilities in [0, 1]; each log is clamped to >= -100 like PyTorch. */
 export function binaryCrossEntropy(probs: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  probs = autocastFloat32(probs); target = autocastFloat32(target); // autocast: runs in float32
   const op = "binaryCrossEntropy";
   const r = checkReduction(op, opts.reduction ?? "mean");
   checkWeight(op, probs, opts.weight);

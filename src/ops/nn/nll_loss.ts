@@ -2,6 +2,7 @@
 // per-class weights: loss_i = -w[t_i] * logp[i, t_i]; "mean" divides by the sum of w[t_i]
 // over non-ignored targets (PyTorch semantics). A gather, so plain loops over the targets.
 
+import { autocastFloat32 } from "../autocast.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -19,6 +20,7 @@ export interface NllLossOptions {
 }
 
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  logProbs = autocastFloat32(logProbs); // autocast: runs in float32
   const op = "nllLoss";
   const lay = classLayout(op, logProbs);
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);
