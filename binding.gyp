@@ -17,7 +17,9 @@
       "sources": [
         "native/addon.cc", "native/addon_kernels.cc", "native/pool.cc", "native/gemm_scalar.cc",
         "native/vecmath_base.cc", "native/elementwise.cc", "native/copy.cc", "native/reduce.cc",
-        "native/fused.cc", "native/optim.cc", "native/rms_rotary.cc"
+        "native/fused.cc", "native/optim.cc", "native/rms_rotary.cc",
+        "native/half.cc",
+        "native/attention.cc", "native/attention_base.cc", "native/addon_attention.cc"
       ],
       "libraries": ["-lpthread"],
       "conditions": [
@@ -34,13 +36,13 @@
         {
           "target_name": "descent_x86_avx512",
           "type": "static_library",
-          "sources": ["native/gemm_avx512.cc", "native/vecmath_avx512.cc"],
+          "sources": ["native/gemm_avx512.cc", "native/vecmath_avx512.cc", "native/attention_avx512.cc"],
           "cflags_cc": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"]
         },
         {
           "target_name": "descent_x86_avx2",
           "type": "static_library",
-          "sources": ["native/gemm_avx2.cc", "native/vecmath_avx2.cc"],
+          "sources": ["native/gemm_avx2.cc", "native/vecmath_avx2.cc", "native/attention_avx2.cc"],
           "cflags_cc": ["-mavx2", "-mfma"]
         }
       ]

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attention.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "vecmath.h"
@@ -34,11 +35,19 @@ napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
+// Defined in addon_attention.cc.
+napi_value AttentionForward(napi_env env, napi_callback_info info);
+napi_value AttentionBackward(napi_env env, napi_callback_info info);
 // Defined in rms_rotary.cc.
 napi_value RmsNorm(napi_env env, napi_callback_info info);
 napi_value RmsNormBackward(napi_env env, napi_callback_info info);
 napi_value RotaryEmb(napi_env env, napi_callback_info info);
 napi_value RotaryEmbBackward(napi_env env, napi_callback_info info);
+// Defined in half.cc.
+napi_value HalfFromFloat32(napi_env env, napi_callback_info info);
+napi_value HalfToFloat32(napi_env env, napi_callback_info info);
+napi_value HalfIsa(napi_env env, napi_callback_info info);
+void init_half();
 
 namespace {
 
@@ -59,9 +68,11 @@ void pick_isa() {
   if (allow512 && has512 && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
     g_vec = vecmath_avx512::table();
+    g_attn = attention_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_isa = "avx2";
     g_vec = vecmath_avx2::table();
+    g_attn = attention_avx2::table();
   }
 #endif
 }
@@ -88,6 +99,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     A.need_len(call.k == 0 || end(ob, call.strideB, call.k, call.n) <= b.len,
                "B is too short for offsetB + (batch - 1) * strideB + k * n");
     A.need_len(end(oc, call.strideC, call.m, call.n) <= c.len, "C is too short for offsetC + (batch - 1) * strideC + m * n");
+    // With zero strides the arrays do not bound the batch; beyond 2^32 (more matrices than any
+    // tensor holds) the repeated update would run for hours. beta = 0 with strideC = 0 needs
+    // only the last matrix, which the kernel computes alone.
+    A.need_len(call.batch <= (int64_t)1 << 32 || (call.beta == 0 && call.strideC == 0),
+               "batch must be at most 2^32 unless beta = 0 and strideC = 0");
   }
   if (!A.ok) return nullptr;
   size_t es = elem_size(a.dt);
@@ -132,6 +148,7 @@ napi_value Init(napi_env env, napi_value exports) {
   static std::once_flag once;
   std::call_once(once, [] {
     pick_isa();
+    init_half();
     const char* nt = getenv("DESCENT_NUM_THREADS");
     if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
   });
@@ -142,8 +159,10 @@ napi_value Init(napi_env env, napi_value exports) {
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
+    {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
     {"rotaryEmbBackward", RotaryEmbBackward},
+    {"halfFromFloat32", HalfFromFloat32}, {"halfToFloat32", HalfToFloat32}, {"halfIsa", HalfIsa},
   };
   for (auto& f : fns) {
     napi_value fn;

@@ -1,9 +1,13 @@
-// Thread pool: workers spin briefly after a job (kernels come in bursts), then sleep on a condvar.
+// Thread pool. A job has `nthreads` slots; the caller runs slot 0 and every thread (caller
+// included) then claims the remaining slots with an atomic counter, so a worker that is slow to
+// wake (another process holds its core) costs parallelism, not a wait: the caller runs its slot.
+// Slots stay the unit of work (kernels split by slot id), so results do not depend on which
+// thread runs which slot. Jobs with barriers between slots (GEMM) work too: a thread inside a
+// barrier cannot claim a second slot before every slot has been claimed. Workers spin briefly
+// after a job (kernels come in bursts), then sleep on a condvar; all waits yield after spinning.
 #include "pool.h"
 
-#if defined(__linux__)
 #include <sched.h>
-#endif
 
 #include <atomic>
 #include <condition_variable>
@@ -15,15 +19,16 @@ namespace descent {
 namespace {
 
 struct Pool {
-  std::vector<std::thread> workers;  // worker i has tid i + 1
+  std::vector<std::thread> workers;
   std::mutex mu;
   std::condition_variable cv;
-  std::atomic<uint64_t> generation{0};
-  std::atomic<int> pending{0};
+  std::atomic<uint64_t> generation{0};  // bumped once per job (wakes workers)
+  std::atomic<uint64_t> claim{0};       // (job id << 32) | next unclaimed slot
+  std::atomic<int> done{0};             // slots finished in the current job
   std::atomic<bool> stop{false};
-  PoolFn fn = nullptr;
-  void* ctx = nullptr;
-  int active = 1;  // threads taking part in the current job
+  PoolFn fn = nullptr;                  // job fields: written before `claim` is published,
+  void* ctx = nullptr;                  // read only by a thread holding one of its slots
+  std::atomic<int> slots{1};
   std::atomic<int> threads{1};  // set under the addon's kernel lock, read by getNumThreads without it
 };
 
@@ -50,12 +55,26 @@ inline void cpu_relax() {
 #endif
 }
 
-void worker_main(Pool* p, int tid, uint64_t seen) {
+/** Claim and run slots of job `job` until none is left; returns how many ran. */
+int run_slots(Pool* p, uint32_t job) {
+  int ran = 0;
+  for (;;) {
+    uint64_t c = p->claim.load(std::memory_order_acquire);
+    if ((uint32_t)(c >> 32) != job) return ran;  // a later job: nothing of ours is left
+    uint32_t slot = (uint32_t)c;
+    if ((int)slot >= p->slots.load(std::memory_order_relaxed)) return ran;  // stale reads fail the CAS below
+    if (!p->claim.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) continue;
+    p->fn(p->ctx, (int)slot, p->slots.load(std::memory_order_relaxed));
+    p->done.fetch_add(1, std::memory_order_acq_rel);
+    ran++;
+  }
+}
+
+void worker_main(Pool* p, uint64_t seen) {
   in_job = true;  // a job body never re-enters the pool from a worker
   for (;;) {
-    // Spin for a while: successive kernels arrive microseconds apart.
     uint64_t g = seen;
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 4000; i++) {  // successive kernels arrive microseconds apart
       g = p->generation.load(std::memory_order_acquire);
       if (g != seen || p->stop.load(std::memory_order_relaxed)) break;
       cpu_relax();
@@ -67,17 +86,13 @@ void worker_main(Pool* p, int tid, uint64_t seen) {
     }
     if (p->stop.load()) return;
     seen = g;
-    // Every worker acknowledges every job (idle ones too), so no worker can see a stale job later.
-    if (tid < p->active) p->fn(p->ctx, tid, p->active);
-    p->pending.fetch_sub(1, std::memory_order_acq_rel);
+    run_slots(p, (uint32_t)g);
   }
 }
 
 void ensure_workers(Pool& p, int n) {
   while ((int)p.workers.size() < n - 1) {
-    int tid = (int)p.workers.size() + 1;
-    // The worker starts from the current generation, read here before the next job is published.
-    p.workers.emplace_back(worker_main, &p, tid, p.generation.load(std::memory_order_acquire));
+    p.workers.emplace_back(worker_main, &p, p.generation.load(std::memory_order_acquire));
   }
 }
 
@@ -99,10 +114,13 @@ void pool_run(int nthreads, PoolFn fn, void* ctx) {
     return;
   }
   ensure_workers(p, nthreads);
+  // The previous job is complete (we waited for it), so no thread reads these fields now.
+  uint32_t job = (uint32_t)(p.generation.load(std::memory_order_relaxed) + 1);
   p.fn = fn;
   p.ctx = ctx;
-  p.active = nthreads;
-  p.pending.store((int)p.workers.size(), std::memory_order_release);
+  p.slots.store(nthreads, std::memory_order_relaxed);
+  p.done.store(0, std::memory_order_relaxed);
+  p.claim.store(((uint64_t)job << 32) | 1, std::memory_order_release);  // slot 0 is ours
   {
     std::lock_guard<std::mutex> lk(p.mu);
     p.generation.fetch_add(1, std::memory_order_acq_rel);
@@ -110,8 +128,13 @@ void pool_run(int nthreads, PoolFn fn, void* ctx) {
   p.cv.notify_all();
   in_job = true;
   fn(ctx, 0, nthreads);
+  p.done.fetch_add(1, std::memory_order_acq_rel);
+  run_slots(&p, job);
   in_job = false;
-  while (p.pending.load(std::memory_order_acquire) != 0) cpu_relax();
+  for (unsigned spins = 0; p.done.load(std::memory_order_acquire) != nthreads; spins++) {
+    cpu_relax();
+    if ((spins & 1023) == 1023) sched_yield();
+  }
 }
 
 }  // namespace descent

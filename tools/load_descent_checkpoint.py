@@ -4,7 +4,7 @@ Usage (PyTorch 1.13; no `safetensors` package needed):
   /usr/bin/python3 tools/load_descent_checkpoint.py DIR [--tokens 1,2,3 ...] [--seed N] [--json OUT]
                                                         [--compare sample.json]
 
-DIR holds `model.safetensors` (Descent's model.stateDict(): a tied head is stored once, as
+DIR is a checkpoint directory, or a run directory (its checkpoints/latest.json is followed). It holds `model.safetensors` (Descent's model.stateDict(): a tied head is stored once, as
 transformer.wte.weight) and `config.json` with vocabSize, blockSize, nLayer, nHead, nEmbd, dropout,
 bias, tieWeights (other keys are ignored). The weights are loaded in float64 (exactly, whatever
 the file's float dtype) with strict name/shape checks. The sample is either --tokens (one row),
@@ -21,17 +21,31 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nanogpt_model import GPT, from_descent_config, read_safetensors  # noqa: E402
+from nanogpt_model import GPT, from_descent_config  # noqa: E402
+from safetensors_torch import load_file  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
 
+def resolve(path):
+    """A checkpoint directory, or a run directory / its checkpoints/ folder (via latest.json)."""
+    if os.path.exists(os.path.join(path, "config.json")):
+        return path
+    for ck in (os.path.join(path, "checkpoints"), path):
+        latest = os.path.join(ck, "latest.json")
+        if os.path.exists(latest):
+            with open(latest) as f:
+                return os.path.join(ck, json.load(f)["checkpoint"])
+    raise SystemExit(f"{path}: no config.json here and no checkpoints/latest.json: not a Descent checkpoint or run directory")
+
+
 def load(directory):
+    directory = resolve(directory)
     with open(os.path.join(directory, "config.json")) as f:
         raw = json.load(f)
     cfg = raw.get("model", raw)  # accept a nested {"model": {...}} config too
     config = from_descent_config(cfg)
-    tensors, metadata = read_safetensors(os.path.join(directory, "model.safetensors"))
+    tensors, metadata = load_file(os.path.join(directory, "model.safetensors"))
     model = GPT(config)
     state = {k: v.to(torch.float64) for k, v in tensors.items()}
     if config["tie_weights"]:
@@ -47,7 +61,7 @@ def load(directory):
         raise SystemExit(f"{directory}: tieWeights is true but lm_head.weight differs from transformer.wte.weight")
     model.eval()
     dtypes = sorted({str(t.dtype).replace("torch.", "") for t in tensors.values()})
-    return model, config, dtypes, metadata
+    return model, config, dtypes, metadata, directory
 
 
 def main():
@@ -59,9 +73,9 @@ def main():
     ap.add_argument("--compare", help="JSON with idx (and targets) and the logits to compare with")
     args = ap.parse_args()
 
-    model, config, dtypes, metadata = load(args.dir)
+    model, config, dtypes, metadata, directory = load(args.dir)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"loaded {args.dir}: {n_params} parameters ({', '.join(dtypes)}), config {json.dumps(config)}")
+    print(f"loaded {directory}: {n_params} parameters ({', '.join(dtypes)}), config {json.dumps(config)}")
     expected = None
     if args.compare:
         with open(args.compare) as f:

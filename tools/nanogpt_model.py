@@ -1,6 +1,6 @@
 """A nanoGPT-structured GPT in PyTorch (float64 by default), shared by the tools/ scripts, plus a
-self-contained safetensors reader/writer (the raw format: u64 little-endian header length, JSON
-header, data; no `safetensors` package needed).
+minimal safetensors writer that keeps the given tensor order (the raw format: u64 little-endian
+header length, JSON header, data; no `safetensors` package). Reading uses tools/safetensors_torch.py.
 
 The model classes follow nanoGPT's model.py (Karpathy, MIT) with the same module and parameter
 names. PyTorch 1.13 has no F.scaled_dot_product_attention, so attention is nanoGPT's explicit
@@ -143,7 +143,6 @@ def from_descent_config(c):
 # ----------------------------------------------------------------------------- safetensors
 _ST_DTYPES = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
               torch.int64: "I64", torch.int32: "I32"}
-_ST_TORCH = {v: k for k, v in _ST_DTYPES.items()}
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -167,25 +166,3 @@ def write_safetensors(path, tensors, metadata=None):
         for b in blobs:
             f.write(b)
 
-
-def read_safetensors(path):
-    """-> ({name: tensor}, metadata). Validates the header length and every offset against the file."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if len(raw) < 8:
-        raise ValueError(f"{path}: too short for a safetensors file ({len(raw)} bytes)")
-    (n,) = struct.unpack("<Q", raw[:8])
-    if n > len(raw) - 8:
-        raise ValueError(f"{path}: header length {n} exceeds the file")
-    header = json.loads(raw[8:8 + n].decode("utf-8"))
-    data = raw[8 + n:]
-    metadata = header.pop("__metadata__", {})
-    out = {}
-    for name, info in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0]):
-        begin, end = info["data_offsets"]
-        if not (0 <= begin <= end <= len(data)):
-            raise ValueError(f"{path}: tensor {name!r} has data_offsets {info['data_offsets']} outside the data")
-        dtype = _ST_TORCH[info["dtype"]]
-        t = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype) if end > begin else torch.empty(0, dtype=dtype)
-        out[name] = t.reshape(info["shape"])
-    return out, metadata

@@ -4,7 +4,8 @@
 import { getBackend } from "../backend/index.js";
 import { fmt, numel, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type DType, allocate } from "../util/dtype.js";
+import { allocateUninit } from "../util/buffer_pool.js";
+import type { DType } from "../util/dtype.js";
 import { ShapeError } from "../util/errors.js";
 
 /** Sum `g` over the dims that broadcasting expanded so it has `shape`. */
@@ -21,7 +22,7 @@ export function sumToShape(op: string, g: Tensor, shape: readonly number[]): Ten
     if (target !== 1) throw new ShapeError(`${op}: backward produced a gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(shape)}`);
     const outer = numel(curShape.slice(0, d));
     const inner = numel(curShape.slice(d + 1));
-    const out = allocate(cur.dtype, outer * inner);
+    const out = allocateUninit(cur.dtype, outer * inner);
     getBackend().reduce("sum", cur.data, outer, curShape[d]!, inner, out);
     curShape[d] = 1;
     cur = new Tensor(out, curShape);
@@ -31,13 +32,13 @@ export function sumToShape(op: string, g: Tensor, shape: readonly number[]): Ten
 
 export function castTo(g: Tensor, dtype: DType): Tensor {
   if (g.dtype === dtype) return g;
-  const out = allocate(dtype, g.numel);
+  const out = allocateUninit(dtype, g.numel);
   getBackend().cast(g.data, out);
   return new Tensor(out, g.shape);
 }
 
 export function addGrads(a: Tensor, b: Tensor): Tensor {
-  const out = allocate(a.dtype, a.numel);
+  const out = allocateUninit(a.dtype, a.numel);
   getBackend().binary("add", a.data, a.shape, b.data, b.shape, out, a.shape);
   return new Tensor(out, a.shape);
 }

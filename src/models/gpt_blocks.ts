@@ -3,7 +3,7 @@
 // nanoGPT's (snake_case on purpose) so parameter names match PyTorch checkpoints without renaming.
 // Legend: B batch, T time, C channels (nEmbd), H heads, D head size (C / H).
 
-import { scaledDotProductAttention } from "../nn/functional/attention.js";
+import { packedCausalAttention, scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Dropout, GELU } from "../nn/layers/activation.js";
 import { LayerNorm } from "../nn/layers/layer_norm.js";
 import { Linear } from "../nn/layers/linear.js";
@@ -52,6 +52,11 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape as [number, number, number];
     const H = this.nHead;
     const D = C / H;
+    if (!(this.training && this.dropoutP > 0)) {
+      // Without attention dropout the fused kernel reads q, k, v from c_attn's (B, T, 3C) output
+      // and writes the merged heads (B, T, C) in place: no split, transpose or merge copies.
+      return this.resid_dropout.forward(this.c_proj.forward(packedCausalAttention(this.c_attn.forward(x), H)));
+    }
     const [q, k, v] = split(this.c_attn.forward(x), C, 2) as [Tensor, Tensor, Tensor]; // 3 x (B, T, C)
     const heads = (t: Tensor): Tensor => transpose(reshape(t, [B, T, H, D]), 1, 2); // (B, H, T, D)
     const y = scaledDotProductAttention(heads(q), heads(k), heads(v), {

@@ -6,9 +6,10 @@ import type { FloatArray, GemmParams } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { broadcastShapes, contiguousStrides, fmt, numel } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { promoteTypes } from "../util/dtype.js";
+import { isIntegral, promoteTypes } from "../util/dtype.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
-import { castTensor, empty, requireTensor } from "./operand.js";
+import { autocastLow } from "./autocast.js";
+import { castTensor, empty, emptyUninit, requireTensor } from "./operand.js";
 
 function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
   return {
@@ -20,7 +21,7 @@ function gemmParams(batch: number, m: number, n: number, k: number, over: Partia
 /** Copy a [...batch, r, c] tensor broadcast to [...full, r, c] (only when a single stride cannot express it). */
 function expandBatch(t: Tensor, batch: readonly number[], full: readonly number[], r: number, c: number): Tensor {
   const outShape = [...full, r, c];
-  const out = empty(outShape, t.dtype);
+  const out = emptyUninit(outShape, t.dtype);
   const srcStrides = contiguousStrides([...batch, r, c]);
   const aligned = new Array<number>(full.length + 2).fill(0);
   const off = full.length - batch.length;
@@ -44,10 +45,12 @@ function batchOperand(t: Tensor, batch: readonly number[], full: readonly number
 export function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor("matmul", a, "first argument");
   requireTensor("matmul", b, "second argument");
+  a = autocastLow(a); // under autocast: low-precision inputs, float32 accumulation
+  b = autocastLow(b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
-  if (a.dtype === "int32" || b.dtype === "int32") {
+  if (isIntegral(a.dtype) || isIntegral(b.dtype)) {
     throw new DTypeError(`matmul: expected floating-point tensors, got ${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)}`);
   }
   const dtype = promoteTypes(a.dtype, b.dtype);
@@ -70,7 +73,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [Ab, sA] = batchOperand(A, batchA, batch, m, k);
   const [Bb, sB] = batchOperand(B, batchB, batch, k, n);
   const fullShape = [...batch, m, n];
-  const out = empty(fullShape, dtype);
+  const out = emptyUninit(fullShape, dtype);
   getBackend().gemm(Ab.data as FloatArray, Bb.data as FloatArray, out.data as FloatArray, gemmParams(nb, m, n, k, { strideA: sA, strideB: sB }));
   // Drop the dims that 1-D operands added.
   const outShape = [...batch];
@@ -83,13 +86,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     let gB: Tensor | null = null;
     if (needs[0]) {
       // gA = G B^T, in the broadcast batch shape; the engine sums broadcast batch dims.
-      const buf = empty([...batch, m, k], dtype);
+      const buf = emptyUninit([...batch, m, k], dtype);
       getBackend().gemm(G.data as FloatArray, Bb.data as FloatArray, buf.data as FloatArray,
         gemmParams(nb, m, k, n, { transB: true, strideA: m * n, strideB: sB, strideC: m * k }));
       gA = new Tensor(buf.data, a.ndim === 1 ? [...batch, k] : buf.shape);
     }
     if (needs[1]) {
-      const buf = empty([...batch, k, n], dtype);
+      const buf = emptyUninit([...batch, k, n], dtype);
       getBackend().gemm(Ab.data as FloatArray, G.data as FloatArray, buf.data as FloatArray,
         gemmParams(nb, k, n, m, { transA: true, strideA: sA, strideB: m * n, strideC: k * n }));
       gB = new Tensor(buf.data, b.ndim === 1 ? [...batch, k] : buf.shape);
@@ -110,13 +113,16 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw new ShapeError(`linear: bias must have shape [${outF}], got ${fmt(bias.shape)}`);
   }
-  if (x.dtype === "int32" || weight.dtype === "int32") throw new DTypeError(`linear: expected floating-point tensors, got ${x.dtype} and ${weight.dtype}`);
+  if (isIntegral(x.dtype) || isIntegral(weight.dtype)) throw new DTypeError(`linear: expected floating-point tensors, got ${x.dtype} and ${weight.dtype}`);
+  x = autocastLow(x); // under autocast: low-precision inputs (weights converted once per region), float32 accumulation
+  weight = autocastLow(weight);
+  bias = autocastLow(bias);
   const dtype = promoteTypes(x.dtype, weight.dtype);
   const X = castTensor(x, dtype);
   const W = castTensor(weight, dtype);
   const rows = x.numel / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
-  const out = empty(outShape, dtype);
+  const out = emptyUninit(outShape, dtype);
   const be = getBackend();
   if (bias) {
     // Broadcast the bias into every row, then accumulate the product on top (beta = 1).
@@ -129,17 +135,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const G = castTensor(g, dtype);
     const grads: (Tensor | null)[] = [null, null, null];
     if (needs[0]) {
-      const gx = empty(x.shape, dtype); // (rows, out) @ (out, in)
+      const gx = emptyUninit(x.shape, dtype); // (rows, out) @ (out, in)
       be.gemm(G.data as FloatArray, W.data as FloatArray, gx.data as FloatArray, gemmParams(1, rows, inF, outF, {}));
       grads[0] = gx;
     }
     if (needs[1]) {
-      const gw = empty([outF, inF], dtype); // G^T (out, rows) @ X (rows, in)
+      const gw = emptyUninit([outF, inF], dtype); // G^T (out, rows) @ X (rows, in)
       be.gemm(G.data as FloatArray, X.data as FloatArray, gw.data as FloatArray, gemmParams(1, outF, inF, rows, { transA: true }));
       grads[1] = gw;
     }
     if (bias && needs[2]) {
-      const gb = empty([outF], dtype);
+      const gb = emptyUninit([outF], dtype);
       be.reduce("sum", G.data, 1, rows, outF, gb.data);
       grads[2] = gb;
     }

@@ -1,5 +1,5 @@
 // nn.functional: losses, normalisation, embedding, dropout, attention and activations as functions.
-export { type AttentionOptions, scaledDotProductAttention } from "./attention.js";
+export { type AttentionOptions, packedCausalAttention, scaledDotProductAttention } from "./attention.js";
 export { type CrossEntropyOptions, crossEntropy } from "./cross_entropy.js";
 export { type DropoutOptions, dropout } from "./dropout.js";
 export {
@@ -13,6 +13,7 @@ export { type NllLossOptions, nllLoss } from "../../ops/nn/nll_loss.js";
 export { logSoftmax, softmax } from "../../ops/nn/softmax.js";
 export { linear } from "../../ops/matmul.js";
 export { type GeluOptions, gelu, relu, sigmoid, tanh } from "../../ops/unary.js";
+export * from "./activations.js";
 export { rmsNorm } from "../../ops/nn/rms_norm.js";
 export {
   type RotaryCache, type RotaryCacheOptions, type RotaryOptions, applyRotaryEmb, precomputeRotaryCache,

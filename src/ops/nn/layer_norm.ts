@@ -1,11 +1,13 @@
 // layerNorm over the trailing `normalizedShape` dims on the backend's fused kernels:
 // x viewed as (R, C) with C = prod(normalizedShape); gradients for x, weight and bias.
 
+import { autocastFloat32 } from "../autocast.js";
 import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { fmt, numel, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { allocate, promoteTypes } from "../../util/dtype.js";
 import { ShapeError, ValueError } from "../../util/errors.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
@@ -36,6 +38,9 @@ export function layerNorm(
   if (weight) checkParam("weight", weight, normalizedShape);
   if (bias) checkParam("bias", bias, normalizedShape);
   if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`layerNorm: eps must be a non-negative number, got ${eps}`);
+  x = autocastFloat32(x); // autocast: runs in float32
+  weight = autocastFloat32(weight);
+  bias = autocastFloat32(bias);
 
   let dtype = x.dtype;
   if (weight) dtype = promoteTypes(dtype, weight.dtype);
@@ -45,7 +50,7 @@ export function layerNorm(
   const B = bias ? (castTensor(bias, dtype).data as FloatArray) : null;
   const cols = numel(normalizedShape);
   const rows = cols === 0 ? 0 : x.numel / cols;
-  const out = allocate(dtype, x.numel) as FloatArray;
+  const out = allocateUninit(dtype, x.numel) as FloatArray;
   const mean = allocate(dtype, rows) as FloatArray;
   const rstd = allocate(dtype, rows) as FloatArray;
   const be = getBackend();
@@ -56,7 +61,7 @@ export function layerNorm(
   if (bias) inputs.push(bias);
   return record("layerNorm", inputs, new Tensor(out, x.shape), (g, needs) => {
     const G = castTensor(g, dtype).data as FloatArray;
-    const gx = allocate(dtype, x.numel) as FloatArray;
+    const gx = allocateUninit(dtype, x.numel) as FloatArray;
     const gw = weight && needs[1] ? (allocate(dtype, cols) as FloatArray) : null; // accumulated into: starts at 0
     const gb = bias && needs[weight ? 2 : 1] ? (allocate(dtype, cols) as FloatArray) : null;
     if (rows > 0) be.layerNormBackward(X.data as FloatArray, W, mean, rstd, G, rows, cols, gx, gw, gb);

@@ -1,0 +1,112 @@
+// The scalar cores of the vectorised float32 math (exp, tanh, sigmoid, GELU), branch-free so that
+// loops calling them vectorise for the ISA flags of the including file. Included only by the
+// per-ISA files (vecmath_impl.h, attention_impl.h); everything is in an anonymous namespace.
+#pragma once
+#include <stdint.h>
+#include <string.h>
+
+namespace descent {
+namespace {
+
+inline int32_t f2i(float f) { int32_t i; memcpy(&i, &f, 4); return i; }
+inline float i2f(int32_t i) { float f; memcpy(&f, &i, 4); return f; }
+
+// e^x: x = n ln2 + g, |g| <= ln2/2, e^g by the Cephes expf polynomial, 2^n applied as two
+// exact power-of-two factors so overflow gives inf and underflow gives denormals/0 naturally.
+inline float exp_core(float x) {
+  float xc = x > 89.0f ? 89.0f : x;
+  xc = xc < -104.0f ? -104.0f : xc;
+  float r = xc * 1.44269504088896341f + 12582912.0f;  // round to nearest integer via 1.5*2^23
+  float fn = r - 12582912.0f;
+  int32_t n = f2i(r) - 0x4B400000;
+  float g = xc - fn * 0.693359375f;
+  g = g - fn * -2.12194440e-4f;
+  float z = g * g;
+  float p = 1.9875691500E-4f;
+  p = p * g + 1.3981999507E-3f;
+  p = p * g + 8.3334519073E-3f;
+  p = p * g + 4.1665795894E-2f;
+  p = p * g + 1.6666665459E-1f;
+  p = p * g + 5.0000001201E-1f;
+  p = p * z + g + 1.0f;
+  int32_t n1 = n >> 1, n2 = n - n1;
+  float res = p * i2f((n1 + 127) << 23) * i2f((n2 + 127) << 23);
+  return x != x ? x : res;
+}
+
+inline float tanh_core(float x) {
+  float ax = x < 0 ? -x : x;
+  float s = x * x;
+  float p = ((((-5.70498872745E-3f * s + 2.06390887954E-2f) * s - 5.37397155531E-2f) * s + 1.33314422036E-1f) * s -
+             3.33332819422E-1f) * s * x + x;
+  float q = 1.0f - 2.0f / (exp_core(ax + ax) + 1.0f);
+  q = x < 0 ? -q : q;
+  p = x == 0 ? x : p;  // keep the sign of -0
+  return ax < 0.625f ? p : q;
+}
+
+inline float sigmoid_core(float x) {
+  float e = exp_core(x < 0 ? x : -x);  // exp(-|x|) never overflows
+  float s = 1.0f / (1.0f + e);
+  return x >= 0 ? s : (x != x ? x : e * s);
+}
+
+const float kC = 0.7978845608028654f;  // sqrt(2/pi)
+
+inline float gelu_tanh_core(float x) {
+  float z = kC * (x + 0.044715f * x * x * x);
+  return x / (1.0f + exp_core(-2.0f * z));  // 0.5 x (1 + tanh z) = x sigmoid(2z)
+}
+
+inline float gelu_tanh_grad_core(float x) {
+  float z = kC * (x + 0.044715f * x * x * x);
+  float s = 1.0f / (1.0f + exp_core(-2.0f * z));
+  return s + 2.0f * x * s * (1.0f - s) * kC * (1.0f + 3.0f * 0.044715f * x * x);
+}
+
+// erfc(-x/sqrt2) and exp(-x^2/2) for GELU. erfc(z) = t exp(-z^2 + P(t)), t = 1/(1 + z/2)
+// (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7 for all z), with z^2 = x^2/2 taken
+// exactly by splitting x into 12 + 12 bit halves so large |x| keeps its relative accuracy.
+struct GeluParts { float erfc_neg; float gauss; };  // erfc(-x/sqrt2), exp(-x^2/2)
+
+inline GeluParts gelu_parts(float x) {
+  float z = (x < 0 ? -x : x) * 0.70710678118654752f;
+  float t = 1.0f / (1.0f + 0.5f * z);
+  float p = -0.82215223f + t * 0.17087277f;
+  p = 1.48851587f + t * p;
+  p = -1.13520398f + t * p;
+  p = 0.27886807f + t * p;
+  p = -0.18628806f + t * p;
+  p = 0.09678418f + t * p;
+  p = 0.37409196f + t * p;
+  p = 1.00002368f + t * p;
+  p = -1.26551223f + t * p;
+  float xh = i2f(f2i(x) & (int32_t)0xFFFFF000), xl = x - xh;
+  float g1 = exp_core(-0.5f * xh * xh);  // exact argument
+  float g2 = exp_core(-0.5f * (2.0f * xh * xl + xl * xl));
+  float ans = t * g1 * exp_core(p - 0.5f * (2.0f * xh * xl + xl * xl));  // erfc(|x|/sqrt2)
+  GeluParts r;
+  r.erfc_neg = x <= 0 ? ans : 2.0f - ans;
+  r.gauss = g1 * g2;
+  return r;
+}
+
+inline float gelu_core(float x) {
+  float xc = x > 10.0f ? 10.0f : (x < -30.0f ? -30.0f : x);
+  float r = 0.5f * xc * gelu_parts(xc).erfc_neg;
+  r = x > 10.0f ? x : r;         // erfc(-x/sqrt2) rounds to 2
+  r = x < -30.0f ? x * 0.0f : r;  // -0, or NaN for -inf (like 0.5 x (1 + erf))
+  return x != x ? x : r;
+}
+
+inline float gelu_grad_core(float x) {
+  float xc = x > 10.0f ? 10.0f : (x < -30.0f ? -30.0f : x);
+  GeluParts g = gelu_parts(xc);
+  float r = 0.5f * g.erfc_neg + xc * 0.3989422804014327f * g.gauss;
+  r = x > 10.0f ? 1.0f + x * 0.0f : r;
+  r = x < -30.0f ? x * 0.0f : r;
+  return x != x ? x : r;
+}
+
+}  // namespace
+}  // namespace descent
