@@ -123,17 +123,23 @@ function describeInput(t: Tensor): AnomalyInput {
   return { shape: t.shape, dtype: t.dtype, nonFinite: c.nan + c.inf };
 }
 
-/** record()'s check of a fresh output, in anomaly mode outside backward. */
+/**
+ * record()'s check of a fresh output, in anomaly mode outside backward: any NaN, or an Inf made
+ * from finite inputs (an Inf that came in through an input, like a mask's -inf, passes).
+ */
 export function checkForward(op: string, inputs: readonly Tensor[], out: Tensor): void {
   if (allFinite(out)) return;
   const { nan, inf } = countNonFinite(out);
   const described = inputs.map(describeInput);
   const bad = described.findIndex((d) => (d.nonFinite ?? 0) > 0);
+  // An Inf passed through from an input is deliberate more often than not (the -inf of a causal
+  // attention mask); only NaN, or an Inf the op created from finite inputs, is an anomaly.
+  if (nan === 0 && bad >= 0) return;
   const frames = moduleScope.stack;
   throw new AnomalyError({
     op, phase: "forward", inputs: described, nonFiniteInput: bad < 0 ? null : bad, nan, inf, gradientOf: null,
     upstreamNonFinite: null, modulePath: frames.length === 0 ? null : frames[frames.length - 1]!.path,
-    location: userLocation(new Error()),
+    location: userLocation(captureCreation()),
   });
 }
 

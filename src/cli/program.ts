@@ -7,6 +7,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerSampleCommand } from "./commands/sample.js";
 import { registerTrainCommand } from "./commands/train.js";
 import { registerReportCommand } from "./commands/report.js";
+import { registerGraphCommand } from "./commands/graph.js";
 import { ExitStatus } from "./errors.js";
 import { formatInfo, infoReport, packageVersion } from "./commands/info.js";
 import { DEMOS, type Demo } from "./demos/index.js";
@@ -49,6 +50,7 @@ export function createProgram(io: CliIO = processIO, demos: readonly Demo[] = DE
   registerTrainCommand(program, io);
   registerSampleCommand(program, io);
   registerReportCommand(program, io);
+  registerGraphCommand(program, io);
   // Subcommands inherit exit and output handling from the program.
   return program;
 }

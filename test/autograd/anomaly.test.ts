@@ -80,6 +80,15 @@ describe("autograd.detectAnomaly", () => {
     assert.equal(x.grad, null); // nothing reached the leaf
   });
 
+  it("an Inf carried in from an input (a mask's -inf) passes; an Inf made from finite inputs does not", () => {
+    const masked = tensor([0.5, Number.NEGATIVE_INFINITY], f64);
+    const p = autograd.detectAnomaly(() => masked.add(1).softmax(0));
+    assert.deepEqual([...p.data], [1, 0]);
+    const e = catchAnomaly(() => autograd.detectAnomaly(() => tensor([1, 0], f64).log()));
+    assert.equal(e.inf, 1);
+    assert.equal(e.nonFiniteInput, null);
+  });
+
   it("off by default: NaN flows through silently, no stacks are kept", () => {
     const x = tensor([-1], f64);
     const y = x.log();
