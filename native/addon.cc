@@ -34,6 +34,11 @@ napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
+// Defined in rms_rotary.cc.
+napi_value RmsNorm(napi_env env, napi_callback_info info);
+napi_value RmsNormBackward(napi_env env, napi_callback_info info);
+napi_value RotaryEmb(napi_env env, napi_callback_info info);
+napi_value RotaryEmbBackward(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -137,6 +142,8 @@ napi_value Init(napi_env env, napi_value exports) {
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
+    {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
+    {"rotaryEmbBackward", RotaryEmbBackward},
   };
   for (auto& f : fns) {
     napi_value fn;

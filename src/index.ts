@@ -16,5 +16,7 @@ export * as autograd from "./autograd/public.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
 export * as models from "./models/index.js";
 export * as io from "./io/index.js";
+export * as train from "./train/index.js";

@@ -4,6 +4,7 @@
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { AutogradError, ShapeError } from "../util/errors.js";
+import { anomalyState, checkBackward } from "./anomaly.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
 import { Node } from "./node.js";
@@ -94,6 +95,16 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     seed = castTo(grad, root.dtype);
   }
   const retain = opts.retainGraph ?? false;
+  // Ops run by backward rules are not forward ops: anomaly mode checks the rule's results instead.
+  anomalyState.backwardDepth++;
+  try {
+    backwardPasses(root, seed, retain);
+  } finally {
+    anomalyState.backwardDepth--;
+  }
+}
+
+function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
   noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
@@ -133,6 +144,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
       if (node.retainTarget) node.retainTarget.grad = node.retainTarget.grad ? addGrads(node.retainTarget.grad, g) : copyTensor(g);
       const grads = node.apply(g);
+      if (anomalyState.users > 0) checkBackward(node, g, grads);
       if (!retain) node.release();
       if (grads.length !== node.edges.length) {
         throw new AutogradError(`${node.name}: backward returned ${grads.length} gradients for ${node.edges.length} inputs`);

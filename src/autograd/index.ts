@@ -10,3 +10,12 @@ export {
   type DescribeOptions, type FormatGraphOptions, type GraphDescription, type GraphInput, type GraphLeaf, type GraphOpNode,
   type GraphValues, describeGraph, formatGraph,
 } from "./inspect.js";
+export {
+  type ModuleFrame, currentModulePath, enableModuleTracking, isModuleTrackingEnabled, moduleScope, trackModulePaths,
+} from "./module_scope.js";
+export {
+  AnomalyError, type AnomalyDetails, type AnomalyInput, countNonFinite, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled,
+} from "./anomaly.js";
+export {
+  type GraphView, type GraphViewOptions, type ViewNode, buildGraphView, formatBytes, toDot, toMermaid,
+} from "./graph_views.js";

@@ -3,6 +3,7 @@
 
 import type { DType } from "../util/dtype.js";
 import { type GradHook, type Tensor, type VersionCounter, versionCounterOf } from "../tensor/tensor.js";
+import { moduleScope } from "./module_scope.js";
 
 /** Where an input's gradient goes: into another node, into a leaf's .grad, or nowhere. */
 export interface Edge {
@@ -23,6 +24,16 @@ export interface SavedVersion {
   readonly counter: VersionCounter;
   readonly version: number;
   readonly shape: readonly number[];
+  /** Bytes of the saved tensor's storage (what keeping it alive until backward costs). */
+  readonly bytes: number;
+}
+
+/** What anomaly mode keeps on a node so a NaN in backward can be traced to where the op ran. */
+export interface AnomalyRecord {
+  /** Captured when the op ran; its stack is formatted only if an anomaly is reported. */
+  readonly creation: Error;
+  /** The op's inputs (forward values), to say which was already non-finite. */
+  readonly inputs: readonly Tensor[];
 }
 
 let nextSeq = 0;
@@ -46,6 +57,10 @@ export class Node {
   retainTarget: Tensor | null = null;
   /** Versions of the tensors the rule reads; a mismatch at backward means an in-place write. */
   readonly saved: readonly SavedVersion[];
+  /** Dotted path of the module whose forward created this node; null unless module tracking was on. */
+  readonly modulePath: string | null;
+  /** Set by record() in anomaly mode only. */
+  anomaly: AnomalyRecord | null = null;
   private rule: BackwardRule | null;
   private freedFlag = false;
 
@@ -53,8 +68,10 @@ export class Node {
     this.name = name;
     this.saved = saves.map((t) => {
       const counter = versionCounterOf(t.data);
-      return { counter, version: counter.value, shape: t.shape };
+      return { counter, version: counter.value, shape: t.shape, bytes: t.data.byteLength };
     });
+    const frames = moduleScope.stack;
+    this.modulePath = moduleScope.users === 0 || frames.length === 0 ? null : frames[frames.length - 1]!.path;
     this.edges = edges;
     this.outShape = out.shape;
     this.outDType = out.dtype;
@@ -63,6 +80,19 @@ export class Node {
 
   get freed(): boolean {
     return this.freedFlag;
+  }
+
+  /** Bytes of the distinct storages this node saved for backward (0 once freed). */
+  get savedBytes(): number {
+    if (this.freedFlag) return 0;
+    let n = 0;
+    const seen = new Set<VersionCounter>();
+    for (const s of this.saved) {
+      if (seen.has(s.counter)) continue;
+      seen.add(s.counter);
+      n += s.bytes;
+    }
+    return n;
   }
 
   get needsGrad(): boolean[] {

@@ -4,3 +4,6 @@ export {
   type GradcheckOptions, describeGraph, enableGrad, formatGraph, gradcheck, isGradEnabled, noGrad, record, setGradEnabled,
 } from "./index.js";
 export type { BackwardRule } from "./node.js";
+export { currentModulePath, enableModuleTracking, isModuleTrackingEnabled, trackModulePaths } from "./module_scope.js";
+export { AnomalyError, type AnomalyDetails, type AnomalyInput, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled } from "./anomaly.js";
+export { type GraphView, type GraphViewOptions, type ViewNode, buildGraphView, toDot, toMermaid } from "./graph_views.js";

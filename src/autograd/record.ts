@@ -2,6 +2,7 @@
 // its backward rule. Nothing is recorded in noGrad mode or when no input requires grad.
 
 import type { Tensor } from "../tensor/tensor.js";
+import { anomalyState, captureCreation, checkForward } from "./anomaly.js";
 import { isGradEnabled } from "./grad_mode.js";
 import { type BackwardRule, type Edge, Node } from "./node.js";
 
@@ -21,6 +22,8 @@ export interface RecordOptions {
 
 /** Attach `out` to the graph as the result of `name`(inputs); returns `out`. */
 export function record(name: string, inputs: readonly Tensor[], out: Tensor, rule: BackwardRule, opts: RecordOptions = {}): Tensor {
+  const anomaly = anomalyState.users > 0 && anomalyState.backwardDepth === 0;
+  if (anomaly) checkForward(name, inputs, out);
   if (!needsGraph(inputs)) return out;
   const edges: Edge[] = inputs.map((t) => ({
     node: t.requiresGrad && !t.isLeaf ? (t.gradFn as Node) : null,
@@ -28,6 +31,8 @@ export function record(name: string, inputs: readonly Tensor[], out: Tensor, rul
     shape: t.shape,
     dtype: t.dtype,
   }));
-  out.setGradFn(new Node(name, edges, out, rule, opts.saves ?? inputs));
+  const node = new Node(name, edges, out, rule, opts.saves ?? inputs);
+  if (anomaly) node.anomaly = { creation: captureCreation(), inputs };
+  out.setGradFn(node);
   return out;
 }

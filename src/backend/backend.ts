@@ -158,4 +158,19 @@ export interface Backend {
   adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, p: AdamParams): void;
   /** In-place SGD update; momentumBuf is null when momentum is 0. */
   sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, p: SgdParams): void;
+
+  /** RMS norm over the last axis of (R, C): out = x * rstd * w, rstd = 1/sqrt(mean(x²) + eps); writes rstd (R). */
+  rmsNorm(x: FloatArray, weight: FloatArray | null, rows: number, cols: number, eps: number, out: FloatArray, rstd: FloatArray): void;
+  /** Gradients of rmsNorm; gx is written when non-null, gWeight accumulated into (+=) when non-null. */
+  rmsNormBackward(
+    x: FloatArray, weight: FloatArray | null, rstd: FloatArray, gy: FloatArray, rows: number, cols: number,
+    gx: FloatArray | null, gWeight: FloatArray | null,
+  ): void;
+  /**
+   * Rotary embedding, rotate_half layout, of x viewed as (N, T, D) with a (S, D) cos/sin cache
+   * read from row `offset`: out = x * cos + rotate_half(x) * sin. All arrays share one dtype.
+   */
+  rotaryEmb(x: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, out: FloatArray): void;
+  /** The vector-Jacobian product of rotaryEmb: gx = the transposed rotation applied to gy. */
+  rotaryEmbBackward(gy: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, gx: FloatArray): void;
 }

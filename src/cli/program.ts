@@ -4,17 +4,23 @@
 import { Command, CommanderError } from "commander";
 import { DescentError } from "../util/errors.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerSampleCommand } from "./commands/sample.js";
+import { registerTrainCommand } from "./commands/train.js";
+import { ExitStatus } from "./errors.js";
 import { formatInfo, infoReport, packageVersion } from "./commands/info.js";
 import { DEMOS, type Demo } from "./demos/index.js";
 
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Where live progress goes (process.stderr in the real CLI: its isTTY decides redrawing). */
+  errStream?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 const processIO: CliIO = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  errStream: process.stderr,
 };
 
 const withNewline = (t: string): string => (t.endsWith("\n") ? t : t + "\n");
@@ -39,6 +45,8 @@ export function createProgram(io: CliIO = processIO, demos: readonly Demo[] = DE
     .command("info")
     .description("print the version, Node, backend, native addon status, ISA and threads")
     .action(() => print(formatInfo(infoReport())));
+  registerTrainCommand(program, io);
+  registerSampleCommand(program, io);
   // Subcommands inherit exit and output handling from the program.
   return program;
 }
@@ -51,6 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, dem
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // already printed (help, version, parse errors)
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof DescentError) {
       io.err(`descent: ${e.message}\n`);
       return 1;

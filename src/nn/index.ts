@@ -14,3 +14,4 @@ export { ModuleList, Sequential, type TensorModule } from "./layers/container.js
 export { type ActivationName, MLP, type MLPOptions } from "./layers/mlp.js";
 export { BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss } from "./layers/loss.js";
 export * as functional from "./functional/index.js";
+export { RMSNorm, type RMSNormOptions } from "./layers/rms_norm.js";

@@ -3,6 +3,7 @@
 // buffers (non-trainable state such as BatchNorm running stats) are registered explicitly.
 
 import { fmt, shapesEqual } from "../shape/shape.js";
+import { moduleScope } from "../autograd/module_scope.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
 import { Parameter } from "./parameter.js";
@@ -44,6 +45,7 @@ export abstract class Module {
 
   constructor() {
     Object.defineProperty(this, "bufferInfo", { value: new Map(), enumerable: false, writable: false });
+    installForwardScope(this);
   }
 
   /** Run forward (a JS object cannot be called like a PyTorch module). */
@@ -261,4 +263,56 @@ export abstract class Module {
   protected extraRepr(): string {
     return "";
   }
+}
+
+// ---- Module paths -------------------------------------------------------------------------
+// Each instance gets a non-enumerable own `forward` that calls the class's forward directly
+// unless module-path tracking is on (autograd.trackModulePaths / detectAnomaly); then it pushes
+// this module's dotted path (its name under the outermost running module, e.g.
+// `transformer.h.2.attn`) for the duration of the call, so graph nodes record where they came from.
+
+/** module -> (descendant -> its dotted name below module), built lazily, rebuilt on a miss. */
+const descendantNames = new WeakMap<Module, Map<Module, string>>();
+
+function namesBelow(m: Module, rebuild: boolean): Map<Module, string> {
+  let names = descendantNames.get(m);
+  if (names === undefined || rebuild) {
+    names = new Map();
+    for (const [name, d] of m.namedModules()) if (name !== "") names.set(d, name);
+    descendantNames.set(m, names);
+  }
+  return names;
+}
+
+/** The dotted path of `m` given the modules running now; "" when it is the outermost one. */
+function pathFor(m: Module): string {
+  const stack = moduleScope.stack;
+  if (stack.length === 0) return "";
+  const top = stack[stack.length - 1]!;
+  if (top.module === m) return top.path; // super.forward(...) or a module calling itself
+  for (const rebuild of [false, true]) {
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const frame = stack[i]!;
+      const rel = namesBelow(frame.module as Module, rebuild).get(m);
+      if (rel !== undefined) return frame.path === "" ? rel : `${frame.path}.${rel}`;
+    }
+  }
+  // Not registered under any running module (e.g. a layer kept in a plain array): its class name.
+  const own = `(${m.constructor.name})`;
+  return top.path === "" ? own : `${top.path}.${own}`;
+}
+
+function installForwardScope(m: Module): void {
+  const forward = (m as unknown as { forward?: unknown }).forward;
+  if (typeof forward !== "function") return;
+  const scoped = function (this: Module, ...args: unknown[]): unknown {
+    if (moduleScope.users === 0) return forward.apply(this, args);
+    moduleScope.stack.push({ module: this, path: pathFor(this) });
+    try {
+      return forward.apply(this, args);
+    } finally {
+      moduleScope.stack.pop();
+    }
+  };
+  Object.defineProperty(m, "forward", { value: scoped, enumerable: false, writable: true, configurable: true });
 }

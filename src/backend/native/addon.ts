@@ -44,6 +44,11 @@ export interface NativeAddon {
     weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
   sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
     weightDecay: number, firstStep: boolean): void;
+  // native/rms_rotary.cc; optional so an addon built before these kernels still loads (the TS reference runs then).
+  rmsNorm?(x: F, w: F | null, rows: number, cols: number, eps: number, out: F, rstd: F): void;
+  rmsNormBackward?(x: F, w: F | null, rstd: F, gy: F, rows: number, cols: number, gx: F | null, gw: F | null): void;
+  rotaryEmb?(x: F, cos: F, sin: F, n: number, t: number, d: number, offset: number, out: F): void;
+  rotaryEmbBackward?(gy: F, cos: F, sin: F, n: number, t: number, d: number, offset: number, gx: F): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;

@@ -234,5 +234,31 @@ export function createNativeBackend(N: NativeAddon): Backend {
       }
       N.sgdUpdate(param, grad, momentumBuf, p.lr, p.momentum, p.dampening, p.nesterov, p.weightDecay, p.firstStep);
     },
+
+    rmsNorm(x, weight, rows, cols, eps, out, rstd) {
+      const arrs = [weight, out, rstd].filter((v): v is FloatArray => v !== null);
+      if (!N.rmsNorm || !arrs.every((v) => sameType(x, v))) return tsBackend.rmsNorm(x, weight, rows, cols, eps, out, rstd);
+      N.rmsNorm(x, weight, rows, cols, eps, out, rstd);
+    },
+
+    rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight) {
+      const arrs = [weight, rstd, gy, gx, gWeight].filter((v): v is FloatArray => v !== null);
+      if (!N.rmsNormBackward || !arrs.every((v) => sameType(x, v))) {
+        return tsBackend.rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight);
+      }
+      N.rmsNormBackward(x, weight, rstd, gy, rows, cols, gx, gWeight);
+    },
+
+    rotaryEmb(x, cos, sin, n, t, d, offset, out) {
+      if (!N.rotaryEmb || ![cos, sin, out].every((v) => sameType(x, v))) return tsBackend.rotaryEmb(x, cos, sin, n, t, d, offset, out);
+      N.rotaryEmb(x, cos, sin, n, t, d, offset, out);
+    },
+
+    rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx) {
+      if (!N.rotaryEmbBackward || ![cos, sin, gx].every((v) => sameType(gy, v))) {
+        return tsBackend.rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx);
+      }
+      N.rotaryEmbBackward(gy, cos, sin, n, t, d, offset, gx);
+    },
   };
 }

@@ -10,10 +10,13 @@ import {
 import { gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
+import { rmsNorm, rmsNormBackward } from "./rms_norm.js";
+import { rotaryEmb, rotaryEmbBackward } from "./rotary.js";
 
 export const tsBackend: Backend = {
   name: "ts",
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
+  rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };

@@ -1,0 +1,68 @@
+// The events a Trainer emits; progress output, metrics.jsonl and reports listen to them, so the
+// training loop itself stays short.
+
+/** One optimizer step (emitted after any evaluation of that step, so eval fields are filled in). */
+export interface StepRecord {
+  step: number;
+  /** Mean micro-batch training loss of this step. */
+  loss: number;
+  /** The learning rate this step used. */
+  lr: number;
+  /** Global gradient L2 norm before clipping. */
+  gradNorm: number;
+  tokensPerSec: number;
+  /** Training seconds since the run began (summed over resumed sessions). */
+  elapsedSec: number;
+  /** Set on evaluation steps. */
+  valLoss?: number;
+  trainLoss?: number;
+}
+
+export interface EvalRecord {
+  step: number;
+  trainLoss: number;
+  valLoss: number;
+  /** Seconds the evaluation took. */
+  seconds: number;
+}
+
+export interface CheckpointRecord {
+  step: number;
+  /** The checkpoint directory written. */
+  path: string;
+}
+
+export interface TrainSummary {
+  /** The step reached (the total when the run completed). */
+  step: number;
+  totalSteps: number;
+  /** Steps run in this session (fewer than step after a resume). */
+  stepsThisRun: number;
+  completed: boolean;
+  interrupted: boolean;
+  /** Tokens trained on in this session (steps · gradAccum · B · T). */
+  tokens: number;
+  /** Wall seconds of this session and the part spent in training steps. */
+  wallSec: number;
+  trainSec: number;
+  /** Training tokens per second of this session (training steps only). */
+  tokensPerSec: number;
+  /** flopsPerToken · tokensPerSec / peakFlops, or null when the model has no FLOPs estimate. */
+  mfu: number | null;
+  peakFlops: number;
+  bestValLoss: number | null;
+  lastValLoss: number | null;
+  lastTrainLoss: number | null;
+  /** Loss of a model that predicts the training split's token frequencies (nats). */
+  unigramEntropy: number;
+  sample: string | null;
+  checkpoint: string | null;
+}
+
+export interface TrainerEvents {
+  start: [{ step: number; totalSteps: number; resumed: boolean }];
+  step: [StepRecord];
+  eval: [EvalRecord];
+  checkpoint: [CheckpointRecord];
+  end: [TrainSummary];
+}

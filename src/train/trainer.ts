@@ -1,0 +1,269 @@
+// train.Trainer: one training run of a causal LM, the reference text's loop made complete.
+// step(): gradAccum micro-batches (loss / gradAccum, backward) -> clip -> AdamW step -> schedule.
+// run(): steps until the total, evaluating, checkpointing and reporting through events
+// ('step', 'eval', 'checkpoint', 'end') that progress output and metrics.jsonl listen to.
+// Every random stream (the global generator used by dropout, the batch samplers) is part of the
+// saved state, so a resumed run continues bit-identically.
+
+import { EventEmitter } from "node:events";
+import { noGrad } from "../autograd/grad_mode.js";
+import { BatchSampler } from "../data/batch_sampler.js";
+import { unigramEntropy } from "../data/dataset.js";
+import type { Tokenizer } from "../data/tokenizer.js";
+import { AdamW } from "../optim/adam.js";
+import { clipGradNorm } from "../optim/clip.js";
+import { LRScheduler } from "../optim/lr_scheduler.js";
+import { warmupCosine } from "../optim/schedules.js";
+import { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../util/errors.js";
+import { defaultGenerator } from "../util/rng.js";
+import { type TrainConfig, TrainConfigError, validateTrainConfig } from "./config.js";
+import type { EvalRecord, StepRecord, TrainSummary, TrainerEvents } from "./events.js";
+import { type TrainableModel, weightDecayGroups } from "./model.js";
+import { type TrainerState, captureState, restoreState } from "./state.js";
+import { type CheckpointInfo, readCheckpoint, writeRunCheckpoint } from "./checkpoint.js";
+
+export interface TrainerOptions {
+  model: TrainableModel;
+  /** Token streams of the two splits (see data.splitTokens). */
+  train: Int32Array;
+  val: Int32Array;
+  config?: Partial<TrainConfig>;
+  /** Decodes the final sample; written to each checkpoint as tokenizer.json. */
+  tokenizer?: Tokenizer | null;
+  /** Run directory for checkpoints (metrics.jsonl is the CLI's listener); null: nothing is written. */
+  outDir?: string | null;
+  /** The model's hyperparameters, written as config.json (default: the model's `config`, e.g. a GPTConfig). */
+  modelConfig?: object;
+  /** Architecture name recorded in trainer.json ("gpt"). */
+  arch?: string;
+  /** Anything else to record in trainer.json (e.g. the data summary). */
+  extra?: Record<string, unknown>;
+}
+
+/** Let pending signals and I/O run between steps (Ctrl-C is handled here). */
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class Trainer extends EventEmitter<TrainerEvents> {
+  readonly config: TrainConfig;
+  readonly model: TrainableModel;
+  readonly optimizer: AdamW;
+  readonly scheduler: LRScheduler;
+  readonly trainBatches: BatchSampler;
+  /** Separate streams for evaluation, so evaluating never shifts the training batches. */
+  readonly evalBatches: { train: BatchSampler; val: BatchSampler };
+  readonly tokenizer: Tokenizer | null;
+  readonly outDir: string | null;
+  readonly modelConfig: Record<string, unknown>;
+  readonly arch: string;
+  readonly extra: Record<string, unknown>;
+  /** Optimizer steps done (the next step is step + 1). */
+  step = 0;
+  /** Training seconds before this session (restored from a checkpoint). */
+  elapsedBefore = 0;
+  bestValLoss: number | null = null;
+  lastEval: EvalRecord | null = null;
+  resumedFrom: string | null = null;
+  private readonly params: Tensor[];
+  private stopRequested = false;
+  private readonly trainEntropy: number;
+
+  constructor(opts: TrainerOptions) {
+    super();
+    const config = validateTrainConfig(opts.config ?? {});
+    const model = opts.model;
+    if (config.blockSize > model.blockSize) {
+      throw new TrainConfigError(`config.blockSize ${config.blockSize} exceeds the model's blockSize ${model.blockSize}`, "blockSize");
+    }
+    for (const [name, t] of [["train", opts.train], ["val", opts.val]] as const) {
+      if (!(t instanceof Int32Array)) throw new ValueError(`Trainer: ${name} must be an Int32Array of token ids`);
+      for (let i = 0; i < t.length; i++) {
+        if (t[i]! < 0 || t[i]! >= model.vocabSize) throw new ValueError(`Trainer: ${name} token ${i} is ${t[i]}, outside the model's vocabulary [0, ${model.vocabSize})`);
+      }
+    }
+    if (opts.tokenizer && opts.tokenizer.vocabSize > model.vocabSize) {
+      throw new ValueError(`Trainer: the tokenizer has ${opts.tokenizer.vocabSize} tokens but the model only ${model.vocabSize}`);
+    }
+    this.config = config;
+    this.model = model;
+    this.tokenizer = opts.tokenizer ?? null;
+    this.outDir = opts.outDir ?? null;
+    this.modelConfig = { ...(opts.modelConfig ?? (model as { config?: object }).config ?? {}) } as Record<string, unknown>;
+    this.arch = opts.arch ?? "custom";
+    this.extra = opts.extra ?? {};
+    const B = config.batchSize, T = config.blockSize;
+    this.trainBatches = new BatchSampler(opts.train, B, T, config.seed + 1);
+    this.evalBatches = { train: new BatchSampler(opts.train, B, T, config.seed + 2), val: new BatchSampler(opts.val, B, T, config.seed + 3) };
+    this.params = model.parameters().filter((p) => p.requiresGrad);
+    this.optimizer = new AdamW(weightDecayGroups(model, config.weightDecay), {
+      lr: config.lr, betas: [config.beta1, config.beta2], eps: config.eps, weightDecay: config.weightDecay,
+    });
+    this.scheduler = new LRScheduler(this.optimizer, warmupCosine({ warmupSteps: config.warmupSteps, totalSteps: config.steps, maxLr: config.lr, minLr: config.minLr }));
+    this.trainEntropy = unigramEntropy(opts.train, model.vocabSize);
+  }
+
+  /** Tokens one optimizer step trains on. */
+  get tokensPerStep(): number {
+    return this.config.gradAccum * this.config.batchSize * this.config.blockSize;
+  }
+
+  /** One optimizer step; returns its record without eval fields (run() adds them and emits). */
+  trainStep(): StepRecord {
+    const { gradAccum, gradClip } = this.config;
+    const t0 = performance.now();
+    this.model.train();
+    this.optimizer.zeroGrad();
+    let loss = 0;
+    for (let micro = 0; micro < gradAccum; micro++) {
+      const { x, y, batchSize, blockSize } = this.trainBatches.next();
+      const out = this.model.forward(new Tensor(x, [batchSize, blockSize]), new Tensor(y, [batchSize, blockSize]));
+      const l = out.loss!;
+      // Scaled so the accumulated gradient is the mean over all micro-batches.
+      (gradAccum === 1 ? l : l.div(gradAccum)).backward();
+      loss += l.item() / gradAccum;
+    }
+    const gradNorm = clipGradNorm(this.params, gradClip > 0 ? gradClip : Infinity);
+    const lr = this.optimizer.paramGroups[0]!.lr;
+    this.optimizer.step();
+    this.scheduler.step();
+    this.step++;
+    const seconds = (performance.now() - t0) / 1000;
+    return { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0 };
+  }
+
+  /** Mean loss over evalIters batches of each split, in eval mode without gradients. */
+  evaluate(): EvalRecord {
+    const t0 = performance.now();
+    const mean = (s: BatchSampler): number => {
+      let total = 0;
+      for (let i = 0; i < this.config.evalIters; i++) {
+        const { x, y, batchSize, blockSize } = s.next();
+        total += this.model.forward(new Tensor(x, [batchSize, blockSize]), new Tensor(y, [batchSize, blockSize])).loss!.item();
+      }
+      return total / this.config.evalIters;
+    };
+    const modes = [...this.model.modules()].map((m) => [m, m.training] as const);
+    this.model.eval();
+    try {
+      const [trainLoss, valLoss] = noGrad(() => [mean(this.evalBatches.train), mean(this.evalBatches.val)]);
+      const rec = { step: this.step, trainLoss: trainLoss!, valLoss: valLoss!, seconds: (performance.now() - t0) / 1000 };
+      if (this.bestValLoss === null || rec.valLoss < this.bestValLoss) this.bestValLoss = rec.valLoss;
+      this.lastEval = rec;
+      return rec;
+    } finally {
+      for (const [m, mode] of modes) m.training = mode;
+    }
+  }
+
+  /** Finish the current step, then stop (save a checkpoint and end the run). Safe from a signal handler. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Text generated from the tokenizer's document start (a newline, or <|endoftext|>), seeded by config.seed. */
+  sample(maxNewTokens = this.config.sampleTokens, prompt?: string): string | null {
+    if (!this.tokenizer || maxNewTokens === 0) return null;
+    const start = prompt !== undefined ? this.tokenizer.encode(prompt) : startTokens(this.tokenizer);
+    const out = this.model.generate(new Tensor(start, [1, start.length]), maxNewTokens, { temperature: this.config.sampleTemperature, seed: this.config.seed });
+    return this.tokenizer.decode(out.data as Int32Array);
+  }
+
+  /** Everything needed to continue exactly (see state.ts). */
+  state(): TrainerState {
+    return captureState(this);
+  }
+
+  /** Write a checkpoint into outDir (crash-safe); returns its directory. */
+  saveCheckpoint(): string {
+    if (this.outDir === null) throw new ValueError("Trainer.saveCheckpoint: the trainer has no outDir");
+    const path = writeRunCheckpoint(this.outDir, this);
+    this.emit("checkpoint", { step: this.step, path });
+    return path;
+  }
+
+  /**
+   * Continue from a checkpoint (a checkpoint directory or a run directory: its latest). Every file
+   * is read and checked against this trainer's model, tokenizer and config before anything
+   * changes; a problem is a CheckpointError naming the file.
+   */
+  resume(pathOrRunDir: string | CheckpointInfo): CheckpointInfo {
+    const ckpt = typeof pathOrRunDir === "string" ? readCheckpoint(pathOrRunDir) : pathOrRunDir;
+    restoreState(this, ckpt);
+    this.resumedFrom = ckpt.dir;
+    return ckpt;
+  }
+
+  /** Train until config.steps (or a stop request). Resolves with the summary (also emitted as 'end'). */
+  async run(): Promise<TrainSummary> {
+    const { steps, evalInterval, checkpointInterval } = this.config;
+    const wall0 = performance.now();
+    const firstStep = this.step;
+    let trainSec = 0;
+    let lastTrainLoss: number | null = null;
+    this.emit("start", { step: this.step, totalSteps: steps, resumed: this.resumedFrom !== null });
+    if (this.step === 0 && evalInterval > 0 && this.resumedFrom === null) this.emit("eval", this.evaluate());
+    while (this.step < steps && !this.stopRequested) {
+      const rec = this.trainStep();
+      const stepSec = this.tokensPerStep / rec.tokensPerSec;
+      trainSec += stepSec;
+      rec.elapsedSec = this.elapsedBefore + trainSec;
+      lastTrainLoss = rec.loss;
+      let ev: EvalRecord | null = null;
+      if ((evalInterval > 0 && this.step % evalInterval === 0) || this.step === steps) {
+        ev = this.evaluate();
+        rec.valLoss = ev.valLoss;
+        rec.trainLoss = ev.trainLoss;
+      }
+      this.emit("step", rec);
+      if (ev) this.emit("eval", ev);
+      this.elapsedSessionSec = trainSec;
+      if (this.outDir !== null && checkpointInterval > 0 && this.step % checkpointInterval === 0 && this.step < steps) this.saveCheckpoint();
+      await yieldToEventLoop();
+    }
+    this.elapsedSessionSec = trainSec;
+    const checkpoint = this.outDir !== null && (this.step > firstStep || this.resumedFrom === null) ? this.saveCheckpoint() : null;
+    const completed = this.step >= steps;
+    const sample = completed ? this.sample() : null;
+    const tokens = (this.step - firstStep) * this.tokensPerStep;
+    const tokensPerSec = trainSec > 0 ? tokens / trainSec : 0;
+    const fpt = this.model.flopsPerToken?.(this.config.blockSize);
+    const summary: TrainSummary = {
+      step: this.step,
+      totalSteps: steps,
+      stepsThisRun: this.step - firstStep,
+      completed,
+      interrupted: !completed && this.stopRequested,
+      tokens,
+      wallSec: (performance.now() - wall0) / 1000,
+      trainSec,
+      tokensPerSec,
+      mfu: fpt === undefined ? null : (fpt * tokensPerSec) / this.config.peakFlops,
+      peakFlops: this.config.peakFlops,
+      bestValLoss: this.bestValLoss,
+      lastValLoss: this.lastEval?.valLoss ?? null,
+      lastTrainLoss,
+      unigramEntropy: this.trainEntropy,
+      sample,
+      checkpoint,
+    };
+    this.emit("end", summary);
+    return summary;
+  }
+
+  /** Training seconds of this session so far (state.ts adds it to elapsedBefore when saving). */
+  elapsedSessionSec = 0;
+}
+
+/** Where generated text starts: <|endoftext|> for GPT-2, else a newline, or id 0 if the vocabulary has none. */
+export function startTokens(tok: Tokenizer): Int32Array {
+  if (tok.type === "gpt2") return Int32Array.of(50256);
+  try {
+    return tok.encode("\n");
+  } catch {
+    return Int32Array.of(0);
+  }
+}
