@@ -20,3 +20,4 @@ export * as data from "./data/index.js";
 export * as models from "./models/index.js";
 export * as io from "./io/index.js";
 export * as train from "./train/index.js";
+export { type CheckpointOptions, checkpoint } from "./autograd/checkpoint.js";

@@ -14,6 +14,21 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/**
+ * Internal (checkpoint's recomputation): gradients reaching a leaf, or an edge into one of the
+ * `stops` nodes (the producers of tensors a checkpointed function closed over), are added to
+ * `sink` under that tensor instead of being accumulated into .grad or propagated further.
+ */
+export interface BackwardCapture {
+  readonly stops: ReadonlyMap<Node, Tensor>;
+  readonly sink: Map<Tensor, Tensor>;
+}
+
+function addToSink(sink: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = sink.get(t);
+  sink.set(t, prev ? addGrads(prev, g) : g);
+}
+
 /** Max-heap of nodes by creation order. */
 class NodeHeap {
   private items: Node[] = [];
@@ -74,7 +89,7 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
 }
 
 /** Backpropagate from `root` with upstream gradient `grad` (ones for a scalar root). */
-export function runBackward(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions = {}): void {
+export function runBackward(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions = {}, capture?: BackwardCapture): void {
   if (!root.requiresGrad) {
     throw new AutogradError(`backward: the tensor (shape ${fmt(root.shape)}) does not require grad and has no gradFn`);
   }
@@ -98,17 +113,18 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
   // Ops run by backward rules are not forward ops: anomaly mode checks the rule's results instead.
   anomalyState.backwardDepth++;
   try {
-    backwardPasses(root, seed, retain);
+    backwardPasses(root, seed, retain, capture);
   } finally {
     anomalyState.backwardDepth--;
   }
 }
 
-function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
+function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: BackwardCapture | undefined): void {
   noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
-      accumulateLeaf(root, seed);
+      if (capture) addToSink(capture.sink, root, seed);
+      else accumulateLeaf(root, seed);
       return;
     }
     // Pass 1: count, for every node, how many consumers in this graph will send it a gradient.
@@ -118,7 +134,7 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
     while (stack.length > 0) {
       const n = stack.pop()!;
       for (const e of n.edges) {
-        if (!e.node) continue;
+        if (!e.node || capture?.stops.has(e.node)) continue;
         const c = deps.get(e.node);
         if (c === undefined) {
           deps.set(e.node, 1);
@@ -153,7 +169,10 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
         const e = node.edges[i]!;
         const gi = grads[i];
         if (!e.node && !e.leaf) continue;
-        if (e.node) {
+        const stop = e.node && capture ? capture.stops.get(e.node) : undefined;
+        if (stop) {
+          if (gi) addToSink(capture!.sink, stop, castTo(sumToShape(node.name, gi, e.shape), e.dtype));
+        } else if (e.node) {
           const left = deps.get(e.node)! - 1;
           deps.set(e.node, left);
           if (gi) {
@@ -172,7 +191,10 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
         }
       }
     }
-    for (const [leaf, g] of leafGrads) accumulateLeaf(leaf, g);
+    for (const [leaf, g] of leafGrads) {
+      if (capture) addToSink(capture.sink, leaf, g);
+      else accumulateLeaf(leaf, g);
+    }
   });
 }
 
