@@ -19,6 +19,7 @@ import { type Generator, type GeneratorState, defaultGenerator } from "../util/r
 import { captureRequiresGrad } from "./capture.js";
 import { runBackward } from "./engine.js";
 import { enableGrad, isGradEnabled, noGrad } from "./grad_mode.js";
+import { type ModuleFrame, moduleScope } from "./module_scope.js";
 import type { Node } from "./node.js";
 import { record } from "./record.js";
 
@@ -75,6 +76,7 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
   const preserve = opts.preserveRngState ?? true;
   const gens = preserve ? [defaultGenerator, ...(opts.generators ?? [])] : [];
   const rngStates = snapshot(gens);
+  const frames = moduleScope.stack.slice(); // recomputed nodes get the module paths they had in forward
   const { result, captured } = captureRequiresGrad(() => noGrad(() => fn(...inputs)));
   const outs = Array.isArray(result) ? (result as readonly unknown[]) : [result];
   if (!Array.isArray(result) && !(result instanceof Tensor)) {
@@ -95,7 +97,7 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
   record("checkpoint", edgeTensors, token, () => {
     const grads = pending.slice();
     pending.fill(null);
-    return recompute(fn, inputs, edgeTensors, grads, gens, rngStates);
+    return recompute(fn, inputs, edgeTensors, grads, gens, rngStates, frames);
   }, { saves: edgeTensors, holds: inputs });
   // Each float output gets a node that forwards its gradient to the checkpoint node.
   const wrapped = outs.map((o, i) => {
@@ -113,6 +115,7 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
 function recompute(
   fn: (...inputs: Tensor[]) => CheckpointOutput, inputs: readonly Tensor[], edgeTensors: readonly Tensor[],
   grads: readonly (Tensor | null)[], gens: readonly Generator[], rngStates: readonly GeneratorState[],
+  frames: readonly ModuleFrame[],
 ): (Tensor | null)[] {
   // Inputs become fresh leaves (sharing storage) so the recomputed graph ends at them.
   const inputIndex = new Map<Tensor, Tensor>();
@@ -120,10 +123,13 @@ function recompute(
   const detached = inputs.map((t) => inputIndex.get(t) ?? t);
   const outerStates = snapshot(gens);
   restore(gens, rngStates);
+  const outerFrames = moduleScope.stack;
+  moduleScope.stack = frames.slice();
   let result: CheckpointOutput;
   try {
     result = enableGrad(() => fn(...detached));
   } finally {
+    moduleScope.stack = outerFrames;
     restore(gens, outerStates);
   }
   const outs = Array.isArray(result) ? (result as readonly unknown[]) : [result];
