@@ -42,6 +42,9 @@ function bare(): { cpu: number; wall: number } {
   return { cpu: cpuMs(process.cpuUsage(c0)), wall: performance.now() - t0 };
 }
 
+/** Wall ms per step spent outside trainStep (events, metrics.jsonl, progress, the event-loop yield), summed over runs. */
+let outsideMs = 0;
+
 async function trainer(): Promise<{ cpu: number; wall: number }> {
   manualSeed(1337);
   const out = mkdtempSync(join(tmpdir(), "descent-overhead-"));
@@ -51,12 +54,14 @@ async function trainer(): Promise<{ cpu: number; wall: number }> {
   });
   new MetricsWriter(join(out, "metrics.jsonl")).attach(t);
   new ProgressRenderer({ write: () => true }, { tty: true, redrawMs: 0 }).attach(t); // redraw every step: the worst case
-  let c0 = process.cpuUsage(), t0 = performance.now(), cpu = 0, wall = 0;
+  let c0 = process.cpuUsage(), t0 = performance.now(), cpu = 0, wall = 0, inSteps = 0;
   t.on("start", () => ((c0 = process.cpuUsage()), (t0 = performance.now())));
   t.on("step", (r) => {
+    inSteps += (t.tokensPerStep / r.tokensPerSec) * 1000;
     if (r.step === steps) (cpu = cpuMs(process.cpuUsage(c0))), (wall = performance.now() - t0);
   });
   await t.run();
+  outsideMs += wall - inSteps;
   rmSync(out, { recursive: true, force: true });
   return { cpu, wall };
 }
@@ -70,6 +75,7 @@ console.log(JSON.stringify({
   steps, reps,
   bareTokensPerSecWall: tps(sum("bare", "wall")), trainerTokensPerSecWall: tps(sum("trainer", "wall")),
   bareTokensPerCpuSec: tps(sum("bare", "cpu")), trainerTokensPerCpuSec: tps(sum("trainer", "cpu")),
+  msPerStepOutsideTrainStep: outsideMs / (reps * steps), msPerTrainStep: sum("trainer", "wall") / (reps * steps),
   trainerOverCpu: sum("trainer", "cpu") / sum("bare", "cpu") - 1, trainerOverWall: sum("trainer", "wall") / sum("bare", "wall") - 1,
   rows,
 }));

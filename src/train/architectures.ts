@@ -3,6 +3,8 @@
 
 import { GPT } from "../models/gpt.js";
 import { GPT_CONFIG_KEYS, type GPTConfig, validateGPTConfig } from "../models/gpt_config.js";
+import { Llama } from "../models/llama.js";
+import { LLAMA_CONFIG_KEYS, type LlamaConfigInput, validateLlamaConfig } from "../models/llama_config.js";
 import { ValueError } from "../util/errors.js";
 import type { TrainableModel } from "./model.js";
 
@@ -21,6 +23,12 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.free
     configKeys: GPT_CONFIG_KEYS,
     validate: (c) => ({ ...validateGPTConfig(c as Partial<GPTConfig>) }),
     create: (c) => new GPT(c as Partial<GPTConfig>),
+  },
+  llama: {
+    name: "llama",
+    configKeys: LLAMA_CONFIG_KEYS,
+    validate: (c) => ({ ...validateLlamaConfig(c as LlamaConfigInput) }),
+    create: (c) => new Llama(c as LlamaConfigInput),
   },
 });
 

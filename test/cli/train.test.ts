@@ -173,6 +173,29 @@ describe("descent train / sample end to end (tiny)", () => {
   });
 });
 
+describe("descent train --arch llama", () => {
+  it("trains a tiny LLaMA, records the architecture, resumes and samples from it; GPT-only keys are rejected", async () => {
+    const out = join(root, "llama");
+    const r = await run(["train", ...TINY, "--arch", "llama", "--steps", "4", "--eval-interval", "2", "--out", out]);
+    assert.equal(r.code, 0, r.err);
+    const dir = train.resolveCheckpointDir(out);
+    const tj = JSON.parse(readFileSync(join(dir, "trainer.json"), "utf8")) as train.TrainerJSON;
+    assert.equal(tj.arch, "llama");
+    const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    assert.deepEqual([cfg.nLayer, cfg.nHead, cfg.nKvHeads, cfg.nEmbd, cfg.tieWeights], [1, 2, 2, 16, false]);
+    assert.equal("bias" in cfg, false);
+    const res = await run(["train", "--resume", out, "--steps", "5", "--no-progress"]);
+    assert.equal(res.code, 0, res.err);
+    assert.match(res.out, /steps 5\/5 \(1 this run\)/);
+    const s = await run(["sample", "--checkpoint", out, "--prompt", "the ", "--max-new-tokens", "5"]);
+    assert.equal(s.code, 0, s.err);
+    assert.equal(s.out.length, 4 + 5 + 1);
+    const cfgFile = join(root, "llama-bias.json");
+    writeFileSync(cfgFile, JSON.stringify({ bias: false }));
+    assert.match((await run(["train", "--arch", "llama", "--config", cfgFile])).err, /"bias" is not a setting of the llama architecture/);
+  });
+});
+
 describe("Ctrl-C (child process)", () => {
   const spawnTrain = (out: string, extra: string[] = []) =>
     spawn(process.execPath, [bin, "train", ...TINY, "--steps", "100000", "--warmup-steps", "1", "--eval-interval", "0", "--out", out, ...extra], { stdio: ["ignore", "pipe", "pipe"] });

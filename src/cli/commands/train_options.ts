@@ -155,13 +155,13 @@ export function resolveTrainSettings(given: Record<string, unknown>, fromFile: R
     nHead: num("nHead", true, 1, 1024),
     nEmbd: num("nEmbd", true, 1, 65536),
     dropout: num("dropout", false, 0, 1, true),
-    bias: merged["bias"] ?? MODEL_DEFAULTS.bias,
-    tieWeights: merged["tieWeights"] ?? MODEL_DEFAULTS.tieWeights,
   };
+  // bias / tieWeights only when given: each architecture has its own defaults (GPT: both true).
+  for (const k of ["bias", "tieWeights"]) if (merged[k] !== undefined) model[k] = merged[k];
   if ((model["nEmbd"] as number) % (model["nHead"] as number) !== 0) {
     throw new UsageError(`--n-embd (${model["nEmbd"]}) must be divisible by --n-head (${model["nHead"]})`);
   }
-  for (const k of ["bias", "tieWeights"]) if (typeof model[k] !== "boolean") throw new UsageError(`--config: "${k}" must be true or false, got ${JSON.stringify(model[k])}`);
+  for (const k of ["bias", "tieWeights"]) if (k in model && typeof model[k] !== "boolean") throw new UsageError(`--config: "${k}" must be true or false, got ${JSON.stringify(model[k])}`);
   const str = (key: string): string | undefined => {
     const v = merged[key];
     if (v === undefined) return undefined;
@@ -172,7 +172,13 @@ export function resolveTrainSettings(given: Record<string, unknown>, fromFile: R
   if (tokenizer !== "char" && tokenizer !== "gpt2") throw range("--tokenizer", "char or gpt2", tokenizer);
   const arch = str("arch") ?? "gpt";
   if (!(arch in ARCHITECTURES)) throw range("--arch", Object.keys(ARCHITECTURES).join(" or "), arch);
-  architecture(arch);
+  const known = new Set(architecture(arch).configKeys);
+  for (const k of Object.keys(model)) {
+    if (!known.has(k)) {
+      if (explicit.has(k)) throw new UsageError(`--config: "${k}" is not a setting of the ${arch} architecture (it has ${[...known].join(", ")})`);
+      delete model[k];
+    }
+  }
   const run: RunSettings = { tokenizer, arch, progress: merged["progress"] !== false };
   const data = str("data"), out = str("out"), resume = str("resume");
   if (data !== undefined) run.data = data;
