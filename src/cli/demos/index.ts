@@ -22,6 +22,7 @@ import { batchnormDemo } from "./batchnorm.js";
 import { lrSweepDemo } from "./lr_sweep.js";
 import { decayDemo } from "./decay.js";
 import { accumulationDemo } from "./accumulation.js";
+import { checkpointingDemo } from "./checkpointing.js";
 import { DEMO_SECTIONS, type Demo } from "./registry.js";
 
 export { DEMO_SECTIONS, type DemoSection, type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
@@ -29,6 +30,7 @@ export { DEMO_SECTIONS, type DemoSection, type Demo, type DemoOption, type DemoO
 export const DEMOS: readonly Demo[] = [
   backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo,
   sgdStepDemo, momentumStepsDemo, adamStepsDemo, reluDemo, detachDemo, batchnormDemo, lrSweepDemo, decayDemo, accumulationDemo,
+  checkpointingDemo,
 ];
 
 export function findDemo(name: string): Demo | undefined {
