@@ -17,7 +17,8 @@
       "sources": [
         "native/addon.cc", "native/addon_kernels.cc", "native/pool.cc", "native/gemm_scalar.cc",
         "native/vecmath_base.cc", "native/elementwise.cc", "native/copy.cc", "native/reduce.cc",
-        "native/fused.cc", "native/optim.cc", "native/rms_rotary.cc"
+        "native/fused.cc", "native/optim.cc", "native/rms_rotary.cc",
+        "native/half.cc"
       ],
       "libraries": ["-lpthread"],
       "conditions": [

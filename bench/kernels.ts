@@ -20,6 +20,7 @@ const mean = new Float32Array(R), rstd = new Float32Array(R), w = rand(C), b = r
 const param = rand(P), grad = rand(P), m = new Float32Array(P), v = new Float32Array(P);
 const table = rand(V * C), idx = Int32Array.from({ length: R }, (_, i) => (i * 17) % V), sums = new Float32Array(4 * C);
 const n4 = R * 4 * C, nC = R * C;
+const sortIdx = new Int32Array(nC);
 
 const CASES: [string, (be: Backend) => void][] = [
   [`exp (${R}×${4 * C})`, (be) => be.unary("exp", x, out)],
@@ -37,6 +38,10 @@ const CASES: [string, (be: Backend) => void][] = [
   [`embedding (${R} rows of ${C})`, (be) => be.embedding(table, idx, C, out.subarray(0, nC))],
   [`transpose copy (${R}×${4 * C})`, (be) => be.stridedCopy(x, out, { shape: [4 * C, R], srcOffset: 0, srcStrides: [1, 4 * C], dstOffset: 0, dstStrides: [R, 1], accumulate: false })],
   [`adamUpdate (${P / 1024 / 1024}M params)`, (be) => be.adamUpdate(param, grad, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 10, amsgrad: false, gradScale: 1 })],
+  // Breadth kernels (TS only so far: the native backend delegates them to the reference).
+  [`silu (${R}×${4 * C})`, (be) => be.activation("silu", x, { a: 0, b: 0 }, out)],
+  [`cumsum along rows (${R}×${4 * C})`, (be) => be.scan("cumsum", x, R, 4 * C, 1, false, out)],
+  [`sort rows (${R}×${C})`, (be) => be.sort(x.subarray(0, nC), R, C, 1, false, out.subarray(0, nC), sortIdx)],
 ];
 
 const native = loadNativeBackend();

@@ -39,6 +39,11 @@ napi_value RmsNorm(napi_env env, napi_callback_info info);
 napi_value RmsNormBackward(napi_env env, napi_callback_info info);
 napi_value RotaryEmb(napi_env env, napi_callback_info info);
 napi_value RotaryEmbBackward(napi_env env, napi_callback_info info);
+// Defined in half.cc.
+napi_value HalfFromFloat32(napi_env env, napi_callback_info info);
+napi_value HalfToFloat32(napi_env env, napi_callback_info info);
+napi_value HalfIsa(napi_env env, napi_callback_info info);
+void init_half();
 
 namespace {
 
@@ -88,6 +93,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     A.need_len(call.k == 0 || end(ob, call.strideB, call.k, call.n) <= b.len,
                "B is too short for offsetB + (batch - 1) * strideB + k * n");
     A.need_len(end(oc, call.strideC, call.m, call.n) <= c.len, "C is too short for offsetC + (batch - 1) * strideC + m * n");
+    // With zero strides the arrays do not bound the batch; beyond 2^32 (more matrices than any
+    // tensor holds) the repeated update would run for hours. beta = 0 with strideC = 0 needs
+    // only the last matrix, which the kernel computes alone.
+    A.need_len(call.batch <= (int64_t)1 << 32 || (call.beta == 0 && call.strideC == 0),
+               "batch must be at most 2^32 unless beta = 0 and strideC = 0");
   }
   if (!A.ok) return nullptr;
   size_t es = elem_size(a.dt);
@@ -132,6 +142,7 @@ napi_value Init(napi_env env, napi_value exports) {
   static std::once_flag once;
   std::call_once(once, [] {
     pick_isa();
+    init_half();
     const char* nt = getenv("DESCENT_NUM_THREADS");
     if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
   });
@@ -144,6 +155,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
     {"rotaryEmbBackward", RotaryEmbBackward},
+    {"halfFromFloat32", HalfFromFloat32}, {"halfToFloat32", HalfToFloat32}, {"halfIsa", HalfIsa},
   };
   for (auto& f : fns) {
     napi_value fn;

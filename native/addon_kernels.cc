@@ -84,7 +84,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   A.need_len(op < R_COUNT, "unknown op code");
   A.need_len(mul_sat(mul_sat(outer, size), inner) <= x.len, "x is shorter than outer * size * inner");
   A.need_len(mul_sat(outer, inner) <= o.len, "out is shorter than outer * inner");
-  return A.run([&] { reduce_kernel((int)op, x.dt, o.dt, x.data, outer, size, inner, o.data); });
+  return A.run([&] { if (mul_sat(outer, inner) > 0) reduce_kernel((int)op, x.dt, o.dt, x.data, outer, size, inner, o.data); });
 }
 
 napi_value ArgReduce(napi_env env, napi_callback_info info) {
@@ -97,7 +97,7 @@ napi_value ArgReduce(napi_env env, napi_callback_info info) {
   A.need_len(size >= 1 && size <= INT32_MAX, "size must be in 1..2^31-1");
   A.need_len(mul_sat(mul_sat(outer, size), inner) <= x.len, "x is shorter than outer * size * inner");
   A.need_len(mul_sat(outer, inner) <= o.len, "out is shorter than outer * inner");
-  return A.run([&] { argreduce_kernel(isMin, x.dt, x.data, outer, size, inner, (int32_t*)o.data); });
+  return A.run([&] { if (mul_sat(outer, inner) > 0) argreduce_kernel(isMin, x.dt, x.data, outer, size, inner, (int32_t*)o.data); });
 }
 
 napi_value Softmax(napi_env env, napi_callback_info info) {
@@ -109,7 +109,7 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   A.need(is_float(x) && x.dt == o.dt, "x and out must share a float dtype");
   int64_t n = mul_sat(rows, cols);
   A.need_len(n <= x.len && n <= o.len, "x and out must hold rows * cols elements");
-  return A.run([&] { softmax_kernel(x.dt, x.data, rows, cols, o.data, lg); });
+  return A.run([&] { if (n > 0) softmax_kernel(x.dt, x.data, rows, cols, o.data, lg); });  // rows alone may be huge
 }
 
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
@@ -121,7 +121,7 @@ napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
   A.need(is_float(y) && y.dt == gy.dt && y.dt == gx.dt, "y, gy and gx must share a float dtype");
   int64_t n = mul_sat(rows, cols);
   A.need_len(n <= y.len && n <= gy.len && n <= gx.len, "y, gy and gx must hold rows * cols elements");
-  return A.run([&] { softmax_backward_kernel(y.dt, y.data, gy.data, rows, cols, gx.data, lg); });
+  return A.run([&] { if (n > 0) softmax_backward_kernel(y.dt, y.data, gy.data, rows, cols, gx.data, lg); });
 }
 
 napi_value LayerNorm(napi_env env, napi_callback_info info) {

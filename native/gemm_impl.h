@@ -355,6 +355,13 @@ bool run_gemm(const GemmCall& call) {
   Job<V> J;
   J.A = static_cast<const T*>(call.a); J.B = static_cast<const T*>(call.b); J.C = static_cast<T*>(call.c);
   J.batch = call.batch; J.m = call.m; J.n = call.n; J.k = call.k;
+  if (call.strideC == 0 && call.beta == 0) {
+    // Every matrix of the batch overwrites the same C, so only the last one counts: this bounds
+    // the work by the data when a huge batch reuses one matrix with zero strides.
+    J.A += (call.batch - 1) * call.strideA;
+    J.B += (call.batch - 1) * call.strideB;
+    J.batch = 1;
+  }
   J.ta = call.transA; J.tb = call.transB;
   J.alpha = (T)call.alpha; J.beta = (T)call.beta;
   J.sA = call.strideA; J.sB = call.strideB; J.sC = call.strideC;
@@ -364,8 +371,8 @@ bool run_gemm(const GemmCall& call) {
   // the C matrices overlap (strideC < m n, e.g. 0 to accumulate the batch into one C): then the
   // batch runs in order, like the reference, and threads share each matrix.
   int nt = call.nthreads < 1 ? 1 : (call.nthreads > 256 ? 256 : call.nthreads);
-  if (flops * call.batch < 1.5e6) nt = 1;
-  J.batch_parallel = nt > 1 && call.batch >= nt && flops < 64.0 * 1024 * 1024 && call.strideC >= call.m * call.n;
+  if (flops * J.batch < 1.5e6) nt = 1;
+  J.batch_parallel = nt > 1 && J.batch >= nt && flops < 64.0 * 1024 * 1024 && call.strideC >= call.m * call.n;
   // Allocate every packing buffer before anything is written, so a failure leaves C untouched.
   int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
   int64_t kb = k_block<V>(call.k);

@@ -20,4 +20,7 @@ export * as data from "./data/index.js";
 export * as models from "./models/index.js";
 export * as io from "./io/index.js";
 export * as train from "./train/index.js";
+export * as amp from "./amp/index.js";
+export { OptionError } from "./util/options.js";
+export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";
 export { type CheckpointOptions, checkpoint } from "./autograd/checkpoint.js";

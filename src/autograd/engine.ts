@@ -1,13 +1,16 @@
 // The reverse-mode engine: collects the graph below a root, then runs each node's rule once all
 // of its consumers have contributed, in reverse creation order. Iterative (no recursion limit).
 
+import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
-import { Tensor } from "../tensor/tensor.js";
-import { AutogradError, ShapeError } from "../util/errors.js";
+import { type GradHook, Tensor } from "../tensor/tensor.js";
+import { describeValue } from "../util/describe.js";
+import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { anomalyState, checkBackward } from "./anomaly.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
 import { Node } from "./node.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface BackwardOptions {
   /** Keep saved tensors so backward can run through this graph again. */
@@ -67,48 +70,71 @@ class NodeHeap {
   }
 }
 
-function runHooks(hooks: readonly ((g: Tensor) => Tensor | void)[], grad: Tensor, where: string): Tensor {
+/**
+ * Run a tensor's hooks in order; each may return a replacement gradient, which must be a Tensor
+ * of the same shape and dtype (PyTorch refuses a hook that changes either), or nothing.
+ */
+function runHooks(hooks: readonly GradHook[], grad: Tensor, where: string): Tensor {
   let g = grad;
-  for (const hook of hooks) {
-    const r = hook(g);
-    if (r instanceof Tensor) {
-      if (!shapesEqual(r.shape, g.shape)) {
-        throw new ShapeError(`hook on ${where}: returned a gradient of shape ${fmt(r.shape)}, expected ${fmt(g.shape)}`);
-      }
-      g = r;
+  hooks.forEach((hook, i) => {
+    const r: unknown = hook(g);
+    if (r === undefined) return;
+    const name = `hook ${hook.name ? `'${hook.name}'` : `#${i}`} on ${where}`;
+    if (!(r instanceof Tensor)) {
+      throw new AutogradError(`backward: ${name} returned ${describeValue(r)}; a hook returns a Tensor (the new gradient) or nothing`);
     }
-  }
+    if (!shapesEqual(r.shape, g.shape)) {
+      throw new ShapeError(`backward: ${name} returned a gradient of shape ${fmt(r.shape)}, expected ${fmt(g.shape)}`);
+    }
+    if (r.dtype !== g.dtype) {
+      throw new DTypeError(`backward: ${name} returned a gradient of dtype ${r.dtype}, expected ${g.dtype}`);
+    }
+    g = r;
+  });
   return g;
 }
 
-function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
-  const g = runHooks(leaf.leafHooks, grad, leaf.name ?? "a leaf tensor");
-  const old = leaf.grad;
-  if (old && shapesEqual(old.shape, g.shape) && old.dtype === g.dtype) addInto(old, g);
-  else leaf.grad = old ? addGrads(old, g) : copyTensor(g);
+function leafLabel(leaf: Tensor): string {
+  return `${leaf.name ?? "a leaf tensor"} (shape ${fmt(leaf.shape)}, ${leaf.dtype})`;
 }
 
-/** Backpropagate from `root` with upstream gradient `grad` (ones for a scalar root). */
+/** The new .grad of `t` after adding `g`: in place into an existing same-shaped gradient. */
+function commitGrad(t: Tensor, g: Tensor): void {
+  const old = t.grad;
+  if (old && shapesEqual(old.shape, g.shape) && old.dtype === g.dtype) addInto(old, g);
+  else t.grad = old ? addGrads(old, g) : copyTensor(g);
+}
+
+/**
+ * Backpropagate from `root` with upstream gradient `grad` (ones for a scalar root).
+ *
+ * All-or-nothing: every gradient (and every hook) is computed first; only then are the leaves'
+ * and retained tensors' .grad updated and, without retainGraph, the saved tensors freed. A throw
+ * anywhere (a rule, a hook, an in-place check) leaves every .grad and the graph as they were,
+ * so backward can be retried.
+ */
 export function runBackward(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions = {}, capture?: BackwardCapture): void {
   if (!root.requiresGrad) {
     throw new AutogradError(`backward: the tensor (shape ${fmt(root.shape)}) does not require grad and has no gradFn`);
   }
   let seed: Tensor;
-  if (grad === undefined) {
+  if (grad === undefined || grad === null) {
     if (root.numel !== 1) {
       throw new AutogradError(
         `backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)}; pass a gradient of that shape`,
       );
     }
-    const data = root.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1);
-    data[0] = 1;
-    seed = new Tensor(data, root.shape);
+    seed = castTo(new Tensor(Float64Array.of(1), root.shape), root.dtype); // 1 in the root's dtype (float16 bits too)
   } else {
+    if (!(grad instanceof Tensor)) {
+      throw new AutogradError(`backward: gradient must be a Tensor of shape ${fmt(root.shape)}, got ${describeValue(grad)}`);
+    }
     if (!shapesEqual(grad.shape, root.shape)) {
       throw new ShapeError(`backward: gradient shape ${fmt(grad.shape)} does not match the tensor's shape ${fmt(root.shape)}`);
     }
     seed = castTo(grad, root.dtype);
   }
+  checkOptionKeys("backward", opts, ["retainGraph"]);
   const retain = opts.retainGraph ?? false;
   // Ops run by backward rules are not forward ops: anomaly mode checks the rule's results instead.
   anomalyState.backwardDepth++;
@@ -120,11 +146,16 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
 }
 
 function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: BackwardCapture | undefined): void {
-  noGrad(() => {
+  // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
+  withAutocastState(null, () => noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
-      if (capture) addToSink(capture.sink, root, seed);
-      else accumulateLeaf(root, seed);
+      if (capture) {
+        addToSink(capture.sink, root, seed);
+        return;
+      }
+      const g = runHooks(root.leafHooks, seed, leafLabel(root));
+      commitGrad(root, g);
       return;
     }
     // Pass 1: count, for every node, how many consumers in this graph will send it a gradient.
@@ -142,9 +173,11 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
         } else deps.set(e.node, c + 1);
       }
     }
-    // Pass 2: run nodes whose gradients are complete.
+    // Pass 2: run nodes whose gradients are complete. Nothing outside this call changes yet.
     const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
     const leafGrads = new Map<Tensor, Tensor>();
+    const retained: [Tensor, Tensor][] = [];
+    const visited: Node[] = [];
     const ready = new NodeHeap();
     ready.push(rootNode);
     while (ready.size > 0) {
@@ -157,11 +190,11 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
         );
       }
       checkSavedVersions(node);
+      visited.push(node);
       g = runHooks(node.preHooks, g, `the output of ${node.name}`);
-      if (node.retainTarget) node.retainTarget.grad = node.retainTarget.grad ? addGrads(node.retainTarget.grad, g) : copyTensor(g);
+      if (node.retainTarget) retained.push([node.retainTarget, g]);
       const grads = node.apply(g);
       if (anomalyState.users > 0) checkBackward(node, g, grads);
-      if (!retain) node.release();
       if (grads.length !== node.edges.length) {
         throw new AutogradError(`${node.name}: backward returned ${grads.length} gradients for ${node.edges.length} inputs`);
       }
@@ -182,7 +215,7 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
           }
           if (left === 0) {
             if (buffers.has(e.node)) ready.push(e.node);
-            else markUnreached(e.node, deps, buffers, ready, retain);
+            else markUnreached(e.node, deps, buffers, ready, visited);
           }
         } else if (gi && e.leaf) {
           const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
@@ -191,11 +224,21 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
         }
       }
     }
-    for (const [leaf, g] of leafGrads) {
-      if (capture) addToSink(capture.sink, leaf, g);
-      else accumulateLeaf(leaf, g);
+    if (capture) {
+      // The checkpoint node hands these to the outer backward, which runs hooks and commits.
+      for (const [leaf, g] of leafGrads) addToSink(capture.sink, leaf, g);
+      for (const [t, g] of retained) commitGrad(t, g);
+      if (!retain) for (const n of visited) n.release();
+      return;
     }
-  });
+    // Leaf hooks see each leaf's total gradient; they may still throw, so run them all first.
+    const finals: [Tensor, Tensor][] = [];
+    for (const [leaf, g] of leafGrads) finals.push([leaf, runHooks(leaf.leafHooks, g, leafLabel(leaf))]);
+    // Commit: nothing below can fail (hook results and .grad were validated: same shape, dtype).
+    for (const [t, g] of retained) commitGrad(t, g);
+    for (const [leaf, g] of finals) commitGrad(leaf, g);
+    if (!retain) for (const n of visited) n.release();
+  }));
 }
 
 /** Refuse to run a rule whose saved tensors were written in place after the forward pass. */
@@ -215,11 +258,11 @@ function checkSavedVersions(node: Node): void {
  * A node all of whose consumers sent no gradient: nothing flows through it, but its own inputs
  * still wait on it, so release their counts too (iteratively).
  */
-function markUnreached(start: Node, deps: Map<Node, number>, buffers: Map<Node, Tensor>, ready: NodeHeap, retain: boolean): void {
+function markUnreached(start: Node, deps: Map<Node, number>, buffers: Map<Node, Tensor>, ready: NodeHeap, visited: Node[]): void {
   const stack = [start];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (!retain) n.release();
+    visited.push(n);
     for (const e of n.edges) {
       if (!e.node) continue;
       const left = deps.get(e.node)! - 1;

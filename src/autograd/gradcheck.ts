@@ -3,9 +3,11 @@
 // (from y.backward(v)) must match d<v, y>/dx_j = (<v, f(x+eps e_j)> - <v, f(x-eps e_j)>) / 2eps.
 
 import { Tensor } from "../tensor/tensor.js";
-import { DTypeError, DescentError } from "../util/errors.js";
+import { describeValue } from "../util/describe.js";
+import { DTypeError, DescentError, ValueError } from "../util/errors.js";
 import { Generator } from "../util/rng.js";
 import { noGrad } from "./grad_mode.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -33,6 +35,11 @@ export class GradcheckError extends DescentError {
 }
 
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  if (typeof fn !== "function") throw new ValueError(`gradcheck: fn must be a function of the input tensors, got ${describeValue(fn)}`);
+  if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor)) {
+    throw new ValueError(`gradcheck: inputs must be an array of Tensors, got ${describeValue(inputs)}`);
+  }
+  checkOptionKeys("gradcheck", opts, optionNames<GradcheckOptions>({ eps: true, atol: true, rtol: true, seed: true, throwOnFailure: true }));
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

@@ -203,9 +203,10 @@ export function formatValue(v: NestedArray): string {
     if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(4);
     return String(Number(v.toPrecision(6)));
   }
+  if (typeof v === "boolean") return v ? "True" : "False";
   return `[${v.map(formatValue).join(", ")}]`;
 }
 
 function countElements(v: NestedArray): number {
-  return typeof v === "number" ? 1 : v.reduce((n: number, x) => n + countElements(x), 0);
+  return !Array.isArray(v) ? 1 : v.reduce((n: number, x) => n + countElements(x), 0);
 }

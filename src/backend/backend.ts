@@ -9,11 +9,39 @@ export type FloatArray = Float32Array | Float64Array;
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "rsqrt" | "abs" | "sign" | "reciprocal" | "square"
-  | "tanh" | "sigmoid" | "relu" | "gelu" | "geluTanh" | "sin" | "cos" | "erf" | "log1p" | "expm1";
+  | "tanh" | "sigmoid" | "relu" | "gelu" | "geluTanh" | "sin" | "cos" | "erf" | "log1p" | "expm1"
+  | MathUnaryOp;
+
+/** Rounding, trigonometric/hyperbolic, log2/log10/exp2 and the NaN/Inf tests (which write 1/0). */
+export type MathUnaryOp =
+  | "floor" | "ceil" | "round" | "trunc" | "frac"
+  | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh"
+  | "log2" | "log10" | "exp2" | "isnan" | "isinf" | "isfinite";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  | "fmod" | "remainder" | "floorDivide" | "copysign" | "logaddexp" | "atan2";
+
+/** Elementwise activations with up to two scalar parameters (their meaning is per op, see ActivationParams). */
+export type ActivationOp =
+  | "silu" | "softplus" | "elu" | "selu" | "celu" | "mish" | "hardswish" | "hardsigmoid" | "hardtanh"
+  | "logsigmoid" | "softsign";
+
+/**
+ * softplus: a = beta, b = threshold; elu: a = alpha; celu: a = alpha; hardtanh: a = min, b = max.
+ * The others ignore both.
+ */
+export interface ActivationParams {
+  a: number;
+  b: number;
+}
+
+/** How scatterReduce combines the values reaching one position (PyTorch's scatter_reduce). */
+export type ScatterReduceOp = "sum" | "prod" | "mean" | "amax" | "amin";
+
+/** Inclusive scans along the middle axis of (outer, size, inner). */
+export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 
@@ -159,6 +187,36 @@ export interface Backend {
   /** In-place SGD update; momentumBuf is null when momentum is 0. */
   sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, p: SgdParams): void;
 
+  /** out[i] = act(x[i]) for an activation with scalar parameters. */
+  activation(op: ActivationOp, x: FloatArray, p: ActivationParams, out: FloatArray): void;
+  /** out[i] = gy[i] * act'(x[i]) given y = act(x); PyTorch's choice at kinks. */
+  activationBackward(op: ActivationOp, x: FloatArray, y: FloatArray, gy: FloatArray, p: ActivationParams, out: FloatArray): void;
+
+  /** Inclusive scan along the middle axis of (outer, size, inner); reverse scans from the end. */
+  scan(op: ScanOp, x: TypedArray, outer: number, size: number, inner: number, reverse: boolean, out: TypedArray): void;
+  /** Gradient of cumprod (exact with zeros in x): gx = d sum(gy * cumprod(x)) / dx. */
+  cumprodBackward(x: FloatArray, y: FloatArray, gy: FloatArray, outer: number, size: number, inner: number, gx: FloatArray): void;
+  /**
+   * Running max/min with the index it came from; ties and NaN move the index to the latest
+   * position (PyTorch's cummax/cummin).
+   */
+  cumExtreme(op: "cummax" | "cummin", x: TypedArray, outer: number, size: number, inner: number, values: TypedArray, indices: Int32Array): void;
+  /**
+   * Stable sort along the middle axis of (outer, size, inner); NaN sorts as the largest value.
+   * Writes the sorted values and the source positions.
+   */
+  sort(x: TypedArray, outer: number, size: number, inner: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
+
+  /**
+   * out = self, then src[i] combined into out[pos[i]] for every i (includeSelf false: self's value
+   * is left out wherever some src lands). mean divides by the count (floor for int32).
+   */
+  scatterReduce(op: ScatterReduceOp, self: TypedArray, src: TypedArray, pos: Int32Array, includeSelf: boolean, out: TypedArray): void;
+  /** Gradients of scatterReduce into gSelf (self-shaped) and gSrc (src-shaped); either may be null. */
+  scatterReduceBackward(
+    op: ScatterReduceOp, self: FloatArray, src: FloatArray, pos: Int32Array, includeSelf: boolean, result: FloatArray,
+    g: FloatArray, gSelf: FloatArray | null, gSrc: FloatArray | null,
+  ): void;
   /** RMS norm over the last axis of (R, C): out = x * rstd * w, rstd = 1/sqrt(mean(x²) + eps); writes rstd (R). */
   rmsNorm(x: FloatArray, weight: FloatArray | null, rows: number, cols: number, eps: number, out: FloatArray, rstd: FloatArray): void;
   /** Gradients of rmsNorm; gx is written when non-null, gWeight accumulated into (+=) when non-null. */

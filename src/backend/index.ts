@@ -8,7 +8,7 @@ import { tsBackend } from "./ts/index.js";
 
 export type { Backend } from "./backend.js";
 export { tsBackend } from "./ts/index.js";
-export { getNumThreads, setNumThreads } from "./native/index.js";
+export { type SetNumThreadsOptions, availableCores, getNumThreads, setNumThreads } from "./native/index.js";
 
 let current: Backend | null = null;
 

@@ -54,6 +54,12 @@ export function createProgram(io: CliIO = processIO, demos: readonly Demo[] = DE
 /** Run the CLI on `argv` (without node and script path); resolves to the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO, demos: readonly Demo[] = DEMOS): Promise<number> {
   const program = createProgram(io, demos);
+  if (argv.length === 0) {
+    // One line, not the whole help: what to type next.
+    const commands = program.commands.map((c) => c.name()).filter((n) => n !== "help");
+    io.err(`descent: no command given; usage: descent <${commands.join("|")}> [options] (run \`descent --help\` for details)\n`);
+    return 1;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

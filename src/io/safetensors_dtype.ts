@@ -207,6 +207,9 @@ export const FROM_DESCENT: Readonly<Partial<Record<string, SafetensorsDType>>> =
   float64: "F64",
   float32: "F32",
   int32: "I32",
+  float16: "F16",
+  bfloat16: "BF16",
+  bool: "BOOL",
 };
 
 /** The element values of raw little-endian bytes, in the array type matching the safetensors dtype. */

@@ -14,4 +14,7 @@ export { ModuleList, Sequential, type TensorModule } from "./layers/container.js
 export { type ActivationName, MLP, type MLPOptions } from "./layers/mlp.js";
 export { BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss } from "./layers/loss.js";
 export * as functional from "./functional/index.js";
+export {
+  CELU, ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, Mish, ReLU6, SELU, SiLU, Softmin, Softplus, Softsign,
+} from "./layers/activation_extra.js";
 export { RMSNorm, type RMSNormOptions } from "./layers/rms_norm.js";

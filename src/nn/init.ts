@@ -2,10 +2,13 @@
 // into the tensor's storage, outside autograd, and return the tensor.
 
 import { fmt } from "../shape/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { isFloat } from "../util/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import { getBackend } from "../backend/index.js";
+import { type TypedArray, isFloat, isHalf } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { type Generator, defaultGenerator } from "../util/rng.js";
+import { describeValue } from "../util/describe.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface InitOptions {
   /** Defaults to the global generator seeded by manualSeed(). */
@@ -17,7 +20,18 @@ export type Nonlinearity =
 
 export type FanMode = "fanIn" | "fanOut" | "fan_in" | "fan_out";
 
+/** Where to write plain numbers: the storage itself, or a float64 scratch for float16/bfloat16 bits. */
+function writable(t: Tensor): TypedArray {
+  return isHalf(t.dtype) ? new Float64Array(t.numel) : t.data;
+}
+
+function store(t: Tensor, d: TypedArray): Tensor {
+  if (d !== t.data) getBackend().cast(d, t.data); // round to nearest even into the 16-bit storage
+  return t;
+}
+
 function checkFloat(op: string, t: Tensor): void {
+  if (!(t instanceof Tensor)) throw new DTypeError(`init.${op}: tensor must be a Tensor, got ${describeValue(t)}`);
   if (!isFloat(t.dtype)) throw new DTypeError(`init.${op}: expected a floating-point tensor, got dtype ${t.dtype}`);
 }
 
@@ -39,6 +53,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (needs >= 2 dims). */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  if (!(t instanceof Tensor)) throw new DTypeError(`init.calculateFanInAndFanOut: tensor must be a Tensor, got ${describeValue(t)}`);
   if (t.ndim < 2) {
     throw new ShapeError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
   }
@@ -49,23 +64,27 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
 
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   checkFloat("uniform_", t);
+  checkOptionKeys("init.uniform_", opts, ["generator"]);
   if (!(a <= b)) throw new ValueError(`init.uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = opts.generator ?? defaultGenerator;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = a + (b - a) * g.random();
-  return t.markModified();
+  const d = writable(t);
+  for (let i = 0; i < d.length; i++) d[i] = a + (b - a) * g.random();
+  return store(t, d).markModified();
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   checkFloat("normal_", t);
+  checkOptionKeys("init.normal_", opts, ["generator"]);
   if (!(std >= 0)) throw new ValueError(`init.normal_: std must be >= 0, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = mean + std * g.normal();
-  return t.markModified();
+  const d = writable(t);
+  for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
+  return store(t, d).markModified();
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   checkFloat("constant_", t);
-  t.data.fill(value);
+  getBackend().fill(t.data, value); // encodes float16/bfloat16
   return t.markModified();
 }
 
@@ -94,6 +113,7 @@ export interface KaimingOptions extends InitOptions {
 }
 
 function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
+  checkOptionKeys(`init.${op}`, o, ["generator", "a", "mode", "nonlinearity"]);
   const mode = o.mode ?? "fanIn";
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   let fan: number;
@@ -107,10 +127,10 @@ function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
 /** U(-b, b) with b = gain * sqrt(3 / fan) (He). a = √5 gives PyTorch's Linear default U(±1/√fan_in). */
 export function kaimingUniform_(t: Tensor, o: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd("kaimingUniform_", t, o);
-  return uniform_(t, -bound, bound, o);
+  return uniform_(t, -bound, bound, o.generator ? { generator: o.generator } : {});
 }
 
 /** N(0, std²) with std = gain / sqrt(fan). */
 export function kaimingNormal_(t: Tensor, o: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd("kaimingNormal_", t, o), o);
+  return normal_(t, 0, kaimingStd("kaimingNormal_", t, o), o.generator ? { generator: o.generator } : {});
 }

@@ -7,7 +7,7 @@ import { type BackwardRule, record } from "../autograd/index.js";
 import { broadcastShapes } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../util/dtype.js";
-import { DTypeError } from "../util/errors.js";
+import { DTypeError, ValueError } from "../util/errors.js";
 import { type TensorLike, empty, resultDType, toTensor } from "./operand.js";
 import { neg, unaryRaw } from "./unary.js";
 import { where } from "./where.js";
@@ -23,7 +23,12 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outDTy
     }
   }
   let dtype = resultDType(a, b);
-  if (op === "div" && dtype === "int32") dtype = "float32"; // true division, like PyTorch
+  if (op === "div" && (dtype === "int32" || dtype === "bool")) dtype = "float32"; // true division, like PyTorch
+  if (dtype === "bool" && (op === "sub" || op === "pow")) {
+    throw new DTypeError(op === "sub"
+      ? "sub: subtracting two bool tensors is not supported (PyTorch neither); use logical xor, or convert with to(\"int32\") first"
+      : "pow: not implemented for bool tensors; convert with to(\"int32\") or to a float dtype first");
+  }
   const ta = toTensor(a, dtype);
   const tb = toTensor(b, dtype);
   const shape = broadcastShapes(op, ta.shape, tb.shape);
@@ -67,12 +72,16 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && a.dtype === "int32" && typeof b === "number" && Number.isInteger(b) && b < 0) {
+    throw new ValueError(`pow: Integers to negative integer powers are not allowed (an int32 tensor to the power ${b}); convert it with .to("float32") first`);
+  }
   const [ta, tb, out] = binaryForward("pow", a, b);
   return recordBinary("pow", a, b, ta, tb, out, (g, needs) => [
     // b * a^(b-1), defined as 0 where b == 0 (otherwise 0 * 0^-1 = NaN at a = 0), like PyTorch.
     needs[0] ? mul(g, where(eq(tb, 0), 0, mul(tb, pow(ta, sub(tb, 1))))) : null,
-    // d/db a^b = a^b log a, defined as 0 where a == 0 (PyTorch's convention).
-    needs[1] ? mul(g, where(eq(ta, 0), 0, mul(out, unaryRaw("log", ta)))) : null,
+    // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's mask); where b < 0
+    // it stays inf * log 0 = -inf, as in PyTorch.
+    needs[1] ? mul(g, where(mul(eq(ta, 0), ge(tb, 0)), 0, mul(out, unaryRaw("log", ta)))) : null,
   ]);
 }
 
@@ -86,18 +95,23 @@ export function minimum(a: Tensor, b: TensorLike): Tensor {
   return recordBinary("minimum", a, b, ta, tb, out, (g) => tieSplit(g, ta, tb, "lt"));
 }
 
-/** Gradient of max/min: to the winner, split evenly on ties (PyTorch semantics). */
+/**
+ * Gradient of max/min, PyTorch's rule: where(a == b, g/2, g), zeroed for a where a loses and for
+ * b where b loses. A NaN on either side makes every comparison false, so both get the full g.
+ */
 function tieSplit(g: Tensor, a: Tensor, b: Tensor, win: "gt" | "lt"): Tensor[] {
-  const wa = add(compare(win, a, b), mul(eq(a, b), 0.5));
-  const wb = sub(1, wa);
+  const lose = win === "gt" ? "lt" : "gt";
+  const tie = add(1, mul(eq(a, b), -0.5)); // 0.5 on ties, 1 elsewhere
+  const wa = mul(tie, sub(1, compare(lose, a, b)));
+  const wb = mul(tie, sub(1, compare(win, a, b)));
   return [mul(g, wa), mul(g, wb)];
 }
 
 function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: TensorLike, b: TensorLike): Tensor {
-  return binaryForward(op, a, b, "int32")[2];
+  return binaryForward(op, a, b, "bool")[2];
 }
 
-/** Elementwise comparisons: int32 masks of 0/1, never differentiable. */
+/** Elementwise comparisons: bool masks, like PyTorch; never differentiable. */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare("ne", a, b);
 export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);

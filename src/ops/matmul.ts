@@ -6,8 +6,9 @@ import type { FloatArray, GemmParams } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { broadcastShapes, contiguousStrides, fmt, numel } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { promoteTypes } from "../util/dtype.js";
+import { isIntegral, promoteTypes } from "../util/dtype.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
+import { autocastLow } from "./autocast.js";
 import { castTensor, empty, requireTensor } from "./operand.js";
 
 function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
@@ -44,10 +45,12 @@ function batchOperand(t: Tensor, batch: readonly number[], full: readonly number
 export function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor("matmul", a, "first argument");
   requireTensor("matmul", b, "second argument");
+  a = autocastLow(a); // under autocast: low-precision inputs, float32 accumulation
+  b = autocastLow(b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
-  if (a.dtype === "int32" || b.dtype === "int32") {
+  if (isIntegral(a.dtype) || isIntegral(b.dtype)) {
     throw new DTypeError(`matmul: expected floating-point tensors, got ${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)}`);
   }
   const dtype = promoteTypes(a.dtype, b.dtype);
@@ -110,7 +113,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw new ShapeError(`linear: bias must have shape [${outF}], got ${fmt(bias.shape)}`);
   }
-  if (x.dtype === "int32" || weight.dtype === "int32") throw new DTypeError(`linear: expected floating-point tensors, got ${x.dtype} and ${weight.dtype}`);
+  if (isIntegral(x.dtype) || isIntegral(weight.dtype)) throw new DTypeError(`linear: expected floating-point tensors, got ${x.dtype} and ${weight.dtype}`);
+  x = autocastLow(x); // under autocast: low-precision inputs (weights converted once per region), float32 accumulation
+  weight = autocastLow(weight);
+  bias = autocastLow(bias);
   const dtype = promoteTypes(x.dtype, weight.dtype);
   const X = castTensor(x, dtype);
   const W = castTensor(weight, dtype);

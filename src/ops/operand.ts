@@ -3,14 +3,20 @@
 import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
-import { DTypeError } from "../util/errors.js";
+import { MAX_NUMEL, fmt, numel } from "../shape/shape.js";
+import { describeValue } from "../util/describe.js";
+import { DTypeError, ShapeError } from "../util/errors.js";
 
-/** A tensor or a plain number (which takes the other operand's dtype, or float32 against int32 when fractional). */
+/**
+ * A tensor or a plain number. A number takes the tensor's dtype (float16 + 1.5 stays float16),
+ * except against int32/bool: a fractional number gives float32, and an integer against bool gives
+ * int32 (PyTorch's bool + 1 is an integer tensor).
+ */
 export type TensorLike = Tensor | number;
 
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  let n = 1;
-  for (const s of shape) n *= s;
+  const n = numel(shape);
+  if (n > MAX_NUMEL) throw new ShapeError(`cannot create a result of shape ${fmt(shape)}: ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   return new Tensor(allocate(dtype, n), shape);
 }
 
@@ -19,16 +25,20 @@ export function resultDType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
   const t = (a instanceof Tensor ? a : b) as Tensor;
   const n = (a instanceof Tensor ? b : a) as number;
-  if (t.dtype === "int32" && !Number.isInteger(n)) return "float32";
+  if ((t.dtype === "int32" || t.dtype === "bool") && !Number.isInteger(n)) return "float32";
+  if (t.dtype === "bool") return "int32";
   return t.dtype;
 }
 
 /** Convert an operand to a tensor of `dtype` (numbers become 0-d tensors; tensors are cast if needed). */
 export function toTensor(x: TensorLike, dtype: DType): Tensor {
   if (typeof x === "number") {
-    const d = allocate(dtype, 1);
-    d[0] = x;
-    return new Tensor(d, []);
+    if (dtype === "float64" || dtype === "float32" || dtype === "int32") {
+      const d = allocate(dtype, 1);
+      d[0] = x;
+      return new Tensor(d, []);
+    }
+    return castTo(new Tensor(Float64Array.of(x), []), dtype); // rounds to float16/bfloat16, or x != 0 for bool
   }
   return castTo(x, dtype);
 }
@@ -40,7 +50,21 @@ export function requireFloat(op: string, t: Tensor, arg = "input"): void {
   if (!isFloat(t.dtype)) throw new DTypeError(`${op}: ${arg} must be a floating-point tensor, got dtype ${t.dtype}`);
 }
 
+/** A plain number argument (a slope, a bound, a fill value). NaN is a number here. */
+export function requireNumber(op: string, x: unknown, arg: string): number {
+  if (typeof x !== "number") throw new DTypeError(`${op}: ${arg} must be a number, got ${describeValue(x)}`);
+  return x;
+}
+
+/** A Tensor or a plain number (a binary op's operand). */
+export function requireOperand(op: string, x: unknown, arg = "input"): TensorLike {
+  if (!(x instanceof Tensor) && typeof x !== "number") {
+    throw new DTypeError(`${op}: ${arg} must be a Tensor or a number, got ${describeValue(x)}`);
+  }
+  return x;
+}
+
 export function requireTensor(op: string, x: unknown, arg = "input"): Tensor {
-  if (!(x instanceof Tensor)) throw new DTypeError(`${op}: ${arg} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor)) throw new DTypeError(`${op}: ${arg} must be a Tensor, got ${describeValue(x)}`);
   return x;
 }

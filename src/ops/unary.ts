@@ -5,17 +5,29 @@ import { getBackend } from "../backend/index.js";
 import type { FloatArray, UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ValueError } from "../util/errors.js";
-import { empty, requireTensor, toTensor } from "./operand.js";
+import { DTypeError, ValueError } from "../util/errors.js";
+import { empty, requireNumber, requireTensor, toTensor } from "./operand.js";
 import { binaryForward, mul } from "./binary.js";
 import { where } from "./where.js";
+import { checkOptionKeys } from "../util/options.js";
 
 /** Ops that keep int32 as int32; the rest compute in float (int32 input gives float32). */
 const INT_PRESERVING: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["neg", "abs", "sign", "square", "relu"]);
 
+/** bool inputs: sign keeps bool, square counts in int32, neg/abs/relu are errors (as in PyTorch). */
+const BOOL_REJECTED: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["neg", "abs", "relu"]);
+
 /** Forward only, no graph. */
 export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
-  const input = x.dtype === "int32" && !INT_PRESERVING.has(op) ? toTensor(x, "float32") : x;
+  requireTensor(op, x);
+  let input = x;
+  if (x.dtype === "bool") {
+    if (BOOL_REJECTED.has(op)) {
+      throw new DTypeError(`${op}: not supported on bool tensors${op === "neg" ? " (to invert a mask use eq(mask, 0))" : ""}; convert with to("int32") first`);
+    }
+    if (op === "square") input = toTensor(x, "int32");
+    else if (op !== "sign") input = toTensor(x, "float32");
+  } else if (x.dtype === "int32" && !INT_PRESERVING.has(op)) input = toTensor(x, "float32");
   const out = empty(input.shape, input.dtype);
   getBackend().unary(op, input.data, out.data);
   return out;
@@ -56,6 +68,7 @@ export interface GeluOptions {
 }
 
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
+  checkOptionKeys("gelu", opts, ["approximate"]);
   const approximate = opts.approximate ?? "none";
   if (approximate !== "none" && approximate !== "tanh") {
     throw new ValueError(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
@@ -68,12 +81,14 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   requireTensor("clamp", x);
   const lo = min ?? null;
   const hi = max ?? null;
+  if (lo !== null) requireNumber("clamp", lo, "min");
+  if (hi !== null) requireNumber("clamp", hi, "max");
   if (lo === null && hi === null) throw new ValueError("clamp: at least one of min and max must be given");
   let out = x;
   let mask: Tensor | null = null;
   if (lo !== null) {
     out = binaryForward("maximum", out, lo)[2];
-    mask = binaryForward("ge", x, lo, "int32")[2];
+    mask = binaryForward("ge", x, lo, "int32")[2]; // int32 0/1: multiplied into the gradient below
   }
   if (hi !== null) {
     out = binaryForward("minimum", out, hi)[2];
@@ -86,5 +101,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 /** x where x > 0, else negativeSlope * x (a composition, so its gradient comes from where and mul). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  requireTensor("leakyRelu", x);
+  requireNumber("leakyRelu", negativeSlope, "negativeSlope");
   return where(binaryForward("gt", x, 0, "int32")[2], x, mul(x, negativeSlope));
 }

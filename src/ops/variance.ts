@@ -1,6 +1,7 @@
 // Statistical reductions: var and std (with Bessel-style correction, default 1 like torch.var)
 // and prod (whose gradient stays exact when the slice contains zeros).
 
+import { autocastFloat32 } from "./autocast.js";
 import { record } from "../autograd/index.js";
 import { normalizeDims } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -9,6 +10,7 @@ import { binaryForward, div, eq, mul } from "./binary.js";
 import { requireFloat, requireTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape } from "./reduce.js";
 import { where } from "./where.js";
+import { checkOptionKeys } from "../util/options.js";
 
 export interface VarOptions {
   /** Subtracted from the element count in the divisor: 1 (default) is unbiased, 0 the population variance. */
@@ -28,6 +30,7 @@ interface Moments {
 function moments(op: string, x: Tensor, dim: Dims | undefined, keepDim: boolean, opts: VarOptions): Moments {
   requireTensor(op, x);
   requireFloat(op, x);
+  checkOptionKeys(op, opts, ["correction"]);
   const correction = opts.correction ?? 1;
   if (typeof correction !== "number" || !Number.isFinite(correction)) {
     throw new ValueError(`${op}: correction must be a finite number, got ${String(correction)}`);
@@ -67,6 +70,7 @@ export { variance as var };
  * out / x when the slice has no zero; at a lone zero, the product of the rest; otherwise 0.
  */
 export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   requireTensor("prod", x);
   const ds = normalizeDims("prod", dim, x.ndim);
   const kept = reduceRaw("prod", x, ds);

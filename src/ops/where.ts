@@ -4,8 +4,9 @@ import { getBackend } from "../backend/index.js";
 import { record } from "../autograd/index.js";
 import { broadcastShapes, canBroadcastTo, fmt } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ShapeError } from "../util/errors.js";
-import { type TensorLike, empty, requireTensor, resultDType, toTensor } from "./operand.js";
+import { DTypeError, ShapeError } from "../util/errors.js";
+import { type TensorLike, empty, requireOperand, requireTensor, resultDType, toTensor } from "./operand.js";
+import { describeValue } from "../util/describe.js";
 
 /** A 0-d zero of `like`'s dtype (storage is zero-filled on allocation). */
 function zeroScalar(like: Tensor): Tensor {
@@ -15,6 +16,8 @@ function zeroScalar(like: Tensor): Tensor {
 /** cond != 0 ? a : b, broadcasting all three. cond is any dtype (nonzero is true). */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   requireTensor("where", cond, "condition");
+  requireOperand("where", a, "input");
+  requireOperand("where", b, "other");
   const dtype = a instanceof Tensor || b instanceof Tensor ? resultDType(a, b) : "float32";
   const ta = toTensor(a, dtype);
   const tb = toTensor(b, dtype);
@@ -35,6 +38,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   requireTensor("maskedFill", x);
   requireTensor("maskedFill", mask, "mask");
+  if (typeof value !== "number") throw new DTypeError(`maskedFill: value must be a number, got ${describeValue(value)}`);
   if (!canBroadcastTo(mask.shape, x.shape)) {
     throw new ShapeError(`maskedFill: mask of shape ${fmt(mask.shape)} does not broadcast to the input's shape ${fmt(x.shape)}`);
   }

@@ -2,8 +2,10 @@
 // so the summed .grad equals the gradient of the mean loss over the whole batch.
 
 import { fmt } from "../shape/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
+import { describeValue } from "../util/describe.js";
 
 export interface AccumulateOptions {
   /** What to divide each micro-batch loss by; defaults to the number of micro-batches. */
@@ -18,6 +20,11 @@ export interface AccumulateOptions {
 export function accumulateGradients<B>(
   microBatches: Iterable<B>, lossFn: (microBatch: B, index: number) => Tensor, opts: AccumulateOptions = {},
 ): number {
+  checkOptionKeys("accumulateGradients", opts, ["steps"]);
+  if (typeof (microBatches as Iterable<B> | null)?.[Symbol.iterator] !== "function") {
+    throw new ValueError(`accumulateGradients: microBatches must be an iterable, got ${describeValue(microBatches)}`);
+  }
+  if (typeof lossFn !== "function") throw new ValueError(`accumulateGradients: lossFn must be a function, got ${describeValue(lossFn)}`);
   const batches = [...microBatches];
   if (batches.length === 0) throw new ValueError("accumulateGradients: got no micro-batches");
   const steps = opts.steps ?? batches.length;
@@ -25,7 +32,7 @@ export function accumulateGradients<B>(
   let total = 0;
   batches.forEach((mb, i) => {
     const loss = lossFn(mb, i);
-    if (loss.numel !== 1) throw new ValueError(`accumulateGradients: lossFn must return a one-element loss, got shape ${fmt(loss.shape)} for micro-batch ${i}`);
+    if (!(loss instanceof Tensor) || loss.numel !== 1) throw new ValueError(`accumulateGradients: lossFn must return a one-element loss, got shape ${fmt(loss.shape)} for micro-batch ${i}`);
     total += loss.item();
     loss.div(steps).backward();
   });

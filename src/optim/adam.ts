@@ -5,6 +5,7 @@ import { getBackend } from "../backend/index.js";
 import type { FloatArray } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, OptimizerError, checkBool, checkNumber } from "./optimizer.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export type AdamHyper = {
   lr: number;
@@ -15,6 +16,7 @@ export type AdamHyper = {
 };
 
 export type AdamOptions = Partial<AdamHyper>;
+const ADAM_OPTIONS = optionNames<AdamOptions>({ lr: true, betas: true, eps: true, weightDecay: true, amsgrad: true });
 
 abstract class AdamBase extends Optimizer<AdamHyper> {
   protected abstract readonly decoupled: boolean;
@@ -31,6 +33,9 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     checkNumber(this.name, "betas[1]", h.betas[1], 0, 1, false);
   }
 
+  protected override knownBufferNames(): readonly string[] {
+    return ["expAvg", "expAvgSq", "maxExpAvgSq"];
+  }
   protected bufferNames(h: AdamHyper): string[] {
     return h.amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"];
   }
@@ -54,7 +59,8 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
   }
 }
 
-function hyper(opts: AdamOptions | undefined, weightDecay: number): AdamHyper {
+function hyper(name: string, opts: AdamOptions | undefined, weightDecay: number): AdamHyper {
+  checkOptionKeys(name, opts, ADAM_OPTIONS);
   return {
     lr: opts?.lr ?? 1e-3,
     // A copy (the defaults are frozen and shared by groups), kept whole so validateHyper sees a bad one.
@@ -69,7 +75,7 @@ function hyper(opts: AdamOptions | undefined, weightDecay: number): AdamHyper {
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamHyper>, opts?: AdamOptions) {
-    super("Adam", params, hyper(opts, 0));
+    super("Adam", params, hyper("Adam", opts, 0));
   }
 }
 
@@ -77,6 +83,6 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsInput<AdamHyper>, opts?: AdamOptions) {
-    super("AdamW", params, hyper(opts, 1e-2));
+    super("AdamW", params, hyper("AdamW", opts, 1e-2));
   }
 }

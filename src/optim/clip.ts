@@ -2,12 +2,22 @@
 // total norm is too large; clipGradValue clamps each gradient element.
 
 import { Tensor } from "../tensor/tensor.js";
+import { castTo } from "../autograd/grad_utils.js";
+import { isHalf } from "../util/dtype.js";
 import { ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
+import { describeValue } from "../util/describe.js";
 
-function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
+function gradsOf(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
+  if (!(params instanceof Tensor) && typeof (params as Iterable<Tensor> | null)?.[Symbol.iterator] !== "function") {
+    throw new ValueError(`${op}: params must be a Tensor or an iterable of Tensors, got ${describeValue(params)}`);
+  }
   const list = params instanceof Tensor ? [params] : [...params];
   const out: Tensor[] = [];
-  for (const p of list) if (p.grad) out.push(p.grad);
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new ValueError(`${op}: params[${i}] is ${describeValue(p)}, expected a Tensor`);
+    if (p.grad) out.push(p.grad);
+  });
   return out;
 }
 
@@ -25,6 +35,7 @@ export interface ClipGradNormOptions {
  * errorIfNonfinite to fail instead.
  */
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
+  checkOptionKeys("clipGradNorm", opts, ["normType", "errorIfNonfinite"]);
   const normType = opts.normType ?? 2;
   if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) {
     throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
@@ -32,7 +43,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   if (typeof normType !== "number" || Number.isNaN(normType) || normType <= 0) {
     throw new ValueError(`clipGradNorm: normType must be > 0 or Infinity, got ${String(normType)}`);
   }
-  const grads = gradsOf(params);
+  const [grads, writeBack] = widened(gradsOf("clipGradNorm", params));
   if (grads.length === 0) return 0;
   let total = 0;
   if (normType === Infinity) {
@@ -51,6 +62,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) {
     for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] = g.data[i]! * coef;
+    writeBack();
   }
   return total;
 }
@@ -60,10 +72,19 @@ export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: numb
   if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${String(clipValue)}`);
   }
-  for (const g of gradsOf(params)) {
+  const [grads, writeBack] = widened(gradsOf("clipGradValue", params));
+  for (const g of grads) {
     for (let i = 0; i < g.data.length; i++) {
       const v = g.data[i]!;
       g.data[i] = v > clipValue ? clipValue : v < -clipValue ? -clipValue : v;
     }
   }
+  writeBack();
+}
+
+/** float16/bfloat16 gradients hold bit patterns: work on float32 copies and round them back after. */
+function widened(grads: Tensor[]): [Tensor[], () => void] {
+  if (!grads.some((g) => isHalf(g.dtype))) return [grads, () => {}];
+  const wide = grads.map((g) => (isHalf(g.dtype) ? castTo(g, "float32") : g));
+  return [wide, () => grads.forEach((g, i) => { if (wide[i] !== g) g.data.set(castTo(wide[i]!, g.dtype).data); })];
 }

@@ -3,6 +3,7 @@
 
 import { ValueError } from "../util/errors.js";
 import type { Schedule } from "./schedules.js";
+import { describeValue } from "../util/describe.js";
 
 export interface LRSchedulerState {
   lastStep: number;
@@ -22,6 +23,9 @@ export class LRScheduler {
 
   /** `schedule` applies to every param group; pass one per group to schedule groups differently. */
   constructor(readonly optimizer: LrOptimizer, schedule: Schedule | readonly Schedule[]) {
+    if (!Array.isArray((optimizer as LrOptimizer | null)?.paramGroups)) {
+      throw new ValueError(`LRScheduler: optimizer must be an optimizer with paramGroups, got ${describeValue(optimizer)}`);
+    }
     const groups = optimizer.paramGroups;
     if (Array.isArray(schedule)) {
       if (schedule.length !== groups.length) {

@@ -7,6 +7,8 @@ import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocate, isFloat } from "../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
+import { checkOptionKeys } from "../util/options.js";
+import { describeValue } from "../util/describe.js";
 
 /** Hyperparameters are plain numbers/booleans/number pairs so groups can be serialized. */
 export type HyperValue = number | boolean | readonly [number, number];
@@ -76,6 +78,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const specs: ParamGroupSpec<H>[] = isGroupList(params)
       ? [...params]
       : [{ params: [...(params as Iterable<Tensor>)] } as unknown as ParamGroupSpec<H>];
+    specs.forEach((g, i) => {
+      if (!g || typeof g !== "object" || !Array.isArray(g.params)) {
+        throw new OptimizerError(`${name}: param group ${i} must be { params: Tensor[], ... } or the params a list of Tensors, got ${describeValue(g)}`);
+      }
+    });
     if (specs.length === 0 || specs.every((g) => g.params.length === 0)) {
       throw new OptimizerError(`${name}: got an empty parameter list`);
     }
@@ -118,6 +125,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Names of the state buffers a parameter gets under `group`'s hyperparameters. */
   protected abstract bufferNames(hyper: H): string[];
+
+  /**
+   * Every buffer name this optimizer can create under any hyperparameters (a group's settings
+   * may change after its buffers exist); loadStateDict rejects any other name. Defaults to
+   * bufferNames(hyper) for optimizers that do not override it.
+   */
+  protected knownBufferNames(hyper: H): readonly string[] {
+    return this.bufferNames(hyper);
+  }
 
   /**
    * One optimization step over every parameter with a gradient. Everything is checked first
@@ -166,6 +182,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clear gradients: null them (default, like PyTorch) or fill them with zeros. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    checkOptionKeys(`${this.name}.zeroGrad`, opts, ["setToNone"]);
     const setToNone = opts.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
@@ -244,7 +261,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         throw new OptimizerError(`${where}: state of parameter ${key} needs a non-negative integer step and a buffers object, got step ${String(st?.step)}`);
       }
       const buffers: Record<string, Tensor> = {};
+      const known = this.knownBufferNames(newHypers[groupOf.get(id)!]!);
       for (const [name, t] of Object.entries(st.buffers)) {
+        if (!known.includes(name)) {
+          throw new OptimizerError(`${where}: state of parameter ${key} has unknown buffer "${name}"; ${this.name} keeps ${known.length > 0 ? known.join(", ") : "no buffers"}`);
+        }
         if (!(t instanceof Tensor)) throw new OptimizerError(`${where}: buffer "${name}" of parameter ${key} is not a Tensor`);
         if (!shapesEqual(t.shape, p.shape)) {
           throw new ShapeError(`${where}: buffer "${name}" of parameter ${key} has shape ${fmt(t.shape)}, expected ${fmt(p.shape)}`);

@@ -5,14 +5,17 @@ import type { FloatArray } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, checkBool, checkNumber } from "./optimizer.js";
 import { type RmspropParams, rmspropUpdate } from "./rmsprop_update.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 /** RMSprop's per-group hyperparameters are exactly the update rule's parameters. */
 export type RMSpropHyper = RmspropParams;
 
 export type RMSpropOptions = Partial<RMSpropHyper>;
+const RMSPROP_OPTIONS = optionNames<RMSpropOptions>({ lr: true, alpha: true, eps: true, weightDecay: true, momentum: true, centered: true });
 
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: ParamsInput<RMSpropHyper>, opts?: RMSpropOptions) {
+    checkOptionKeys("RMSprop", opts, RMSPROP_OPTIONS);
     super("RMSprop", params, {
       lr: opts?.lr ?? 1e-2,
       alpha: opts?.alpha ?? 0.99,
@@ -25,13 +28,16 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
 
   protected validateHyper(h: RMSpropHyper): void {
     checkNumber("RMSprop", "lr", h.lr, 0);
-    checkNumber("RMSprop", "alpha", h.alpha, 0);
+    checkNumber("RMSprop", "alpha", h.alpha, 0, 1, false);
     checkNumber("RMSprop", "eps", h.eps, 0);
     checkNumber("RMSprop", "weightDecay", h.weightDecay, 0);
     checkNumber("RMSprop", "momentum", h.momentum, 0);
     checkBool("RMSprop", "centered", h.centered);
   }
 
+  protected override knownBufferNames(): readonly string[] {
+    return ["squareAvg", "momentumBuffer", "gradAvg"];
+  }
   protected bufferNames(h: RMSpropHyper): string[] {
     const names = ["squareAvg"];
     if (h.momentum > 0) names.push("momentumBuffer");

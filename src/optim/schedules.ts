@@ -2,6 +2,7 @@
 // schedule is built; a negative or non-finite step throws when the schedule is called.
 
 import { ValueError } from "../util/errors.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export type Schedule = (step: number) => number;
 
@@ -26,6 +27,7 @@ export function constant(lr: number): Schedule {
 
 /** t / warmupSteps * maxLr for t < warmupSteps, then maxLr. */
 export function linearWarmup(o: { warmupSteps: number; maxLr: number }): Schedule {
+  checkOptionKeys("linearWarmup", o, ["warmupSteps", "maxLr"]);
   const w = num("linearWarmup", "warmupSteps", o?.warmupSteps, 0, true);
   const max = num("linearWarmup", "maxLr", o.maxLr);
   return (t) => {
@@ -36,6 +38,7 @@ export function linearWarmup(o: { warmupSteps: number; maxLr: number }): Schedul
 
 /** minLr + ½(maxLr − minLr)(1 + cos(π t / totalSteps)), minLr after totalSteps. */
 export function cosineDecay(o: { totalSteps: number; maxLr: number; minLr?: number }): Schedule {
+  checkOptionKeys("cosineDecay", o, ["totalSteps", "maxLr", "minLr"]);
   const T = num("cosineDecay", "totalSteps", o?.totalSteps, 1, true);
   const max = num("cosineDecay", "maxLr", o.maxLr);
   const min = num("cosineDecay", "minLr", o.minLr ?? 0);
@@ -52,6 +55,7 @@ export function cosineDecay(o: { totalSteps: number; maxLr: number; minLr?: numb
  * ηmin + ½(ηmax−ηmin)(1+cos(π(t−Twarm)/(T−Twarm))) up to T, ηmin after T.
  */
 export function warmupCosine(o: { warmupSteps: number; totalSteps: number; maxLr: number; minLr?: number }): Schedule {
+  checkOptionKeys("warmupCosine", o, ["warmupSteps", "totalSteps", "maxLr", "minLr"]);
   const w = num("warmupCosine", "warmupSteps", o?.warmupSteps, 0, true);
   const T = num("warmupCosine", "totalSteps", o.totalSteps, 1, true);
   const max = num("warmupCosine", "maxLr", o.maxLr);
@@ -68,6 +72,7 @@ export function warmupCosine(o: { warmupSteps: number; totalSteps: number; maxLr
 
 /** lr · gamma^floor(t / stepSize) (PyTorch StepLR). */
 export function stepDecay(o: { lr: number; stepSize: number; gamma?: number }): Schedule {
+  checkOptionKeys("stepDecay", o, ["lr", "stepSize", "gamma"]);
   const lr = num("stepDecay", "lr", o?.lr);
   const s = num("stepDecay", "stepSize", o.stepSize, 1, true);
   const gamma = num("stepDecay", "gamma", o.gamma ?? 0.1);
@@ -76,6 +81,7 @@ export function stepDecay(o: { lr: number; stepSize: number; gamma?: number }): 
 
 /** lr · gamma^t (PyTorch ExponentialLR). */
 export function exponentialDecay(o: { lr: number; gamma: number }): Schedule {
+  checkOptionKeys("exponentialDecay", o, ["lr", "gamma"]);
   const lr = num("exponentialDecay", "lr", o?.lr);
   const gamma = num("exponentialDecay", "gamma", o.gamma);
   return (t) => (checkStep("exponentialDecay", t), lr * Math.pow(gamma, t));
@@ -83,6 +89,7 @@ export function exponentialDecay(o: { lr: number; gamma: number }): Schedule {
 
 /** Straight line from maxLr at t = 0 to minLr at totalSteps, minLr after. */
 export function linearDecay(o: { maxLr: number; minLr?: number; totalSteps: number }): Schedule {
+  checkOptionKeys("linearDecay", o, ["maxLr", "minLr", "totalSteps"]);
   const max = num("linearDecay", "maxLr", o?.maxLr);
   const min = num("linearDecay", "minLr", o.minLr ?? 0);
   const T = num("linearDecay", "totalSteps", o.totalSteps, 1, true);
@@ -101,8 +108,13 @@ export interface OneCycleOptions {
   annealStrategy?: "cos" | "linear";
 }
 
+const ONE_CYCLE_OPTIONS = optionNames<OneCycleOptions>({
+  maxLr: true, totalSteps: true, pctStart: true, divFactor: true, finalDivFactor: true, annealStrategy: true,
+});
+
 /** PyTorch OneCycleLR's lr curve (two phases, three_phase=False), valid for 0 <= t <= totalSteps. */
 export function oneCycle(o: OneCycleOptions): Schedule {
+  checkOptionKeys("oneCycle", o, ONE_CYCLE_OPTIONS);
   const max = num("oneCycle", "maxLr", o?.maxLr);
   const T = num("oneCycle", "totalSteps", o.totalSteps, 1, true);
   const pct = num("oneCycle", "pctStart", o.pctStart ?? 0.3);

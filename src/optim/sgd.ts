@@ -5,6 +5,7 @@ import { getBackend } from "../backend/index.js";
 import type { FloatArray } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, OptimizerError, checkBool, checkNumber } from "./optimizer.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export type SGDHyper = {
   lr: number;
@@ -15,9 +16,11 @@ export type SGDHyper = {
 };
 
 export type SGDOptions = Partial<SGDHyper> & { lr: number };
+const SGD_OPTIONS = optionNames<SGDOptions>({ lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true });
 
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: ParamsInput<SGDHyper>, opts: SGDOptions) {
+    checkOptionKeys("SGD", opts, SGD_OPTIONS);
     super("SGD", params, {
       lr: opts?.lr,
       momentum: opts?.momentum ?? 0,
@@ -30,7 +33,7 @@ export class SGD extends Optimizer<SGDHyper> {
   protected validateHyper(h: SGDHyper): void {
     checkNumber("SGD", "lr", h.lr, 0);
     checkNumber("SGD", "momentum", h.momentum, 0);
-    checkNumber("SGD", "dampening", h.dampening, 0);
+    checkNumber("SGD", "dampening", h.dampening, 0, 1);
     checkNumber("SGD", "weightDecay", h.weightDecay, 0);
     checkBool("SGD", "nesterov", h.nesterov);
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
@@ -38,6 +41,9 @@ export class SGD extends Optimizer<SGDHyper> {
     }
   }
 
+  protected override knownBufferNames(): readonly string[] {
+    return ["momentumBuffer"];
+  }
   protected bufferNames(h: SGDHyper): string[] {
     return h.momentum !== 0 ? ["momentumBuffer"] : [];
   }

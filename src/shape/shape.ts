@@ -1,5 +1,6 @@
 // Shapes: sizes, strides, broadcasting and dimension normalisation, with the error text ops share.
 
+import { describeValue } from "../util/describe.js";
 import { IndexError, ShapeError } from "../util/errors.js";
 
 export type Shape = readonly number[];
@@ -30,15 +31,28 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-export function checkShape(op: string, shape: Shape): number[] {
-  for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: invalid shape ${fmt(shape)}: sizes must be non-negative integers`);
+/** The most elements one tensor may hold: the longest typed array this JS engine can create. */
+export const MAX_NUMEL = 2 ** 32;
+
+/** Validate a shape argument: an array of non-negative integer sizes whose product fits a tensor. */
+export function checkShape(op: string, shape: Shape, arg = "shape"): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: ${arg} must be an array of sizes such as [2, 3], got ${describeValue(shape)}`);
+  }
+  for (const s of shape as unknown[]) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw new ShapeError(`${op}: invalid ${arg} [${shape.map(String).join(",")}]: sizes must be non-negative integers`);
+    }
+  }
+  const n = numel(shape);
+  if (n > MAX_NUMEL) {
+    throw new ShapeError(`${op}: ${arg} ${fmt(shape)} has ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   }
   return [...shape];
 }
 
 /** NumPy/PyTorch broadcasting of two shapes; throws naming the op when they are incompatible. */
-export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+export function broadcastShapes(op: string, a: Shape, b: Shape, names?: readonly [string, string]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -46,7 +60,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
-        `${op}: cannot broadcast shapes ${fmt(a)} and ${fmt(b)}: size ${da} and size ${db} differ at dimension ${i - n} and neither is 1`,
+        `${op}: cannot broadcast ${names ? `${names[0]} of shape ${fmt(a)} and ${names[1]} of shape ${fmt(b)}` : `shapes ${fmt(a)} and ${fmt(b)}`}: ` +
+          `size ${da} and size ${db} differ at dimension ${i - n} and neither is 1`,
       );
     }
     out[i] = da === 1 ? db : da;
@@ -62,6 +77,22 @@ export function canBroadcastTo(from: Shape, to: Shape): boolean {
   return true;
 }
 
+/**
+ * Validate a shape argument whose entries may also be -1 (reshape's inferred size, expand's
+ * "keep this size"): an array of integers >= -1.
+ */
+export function checkShapeArg(op: string, shape: Shape, arg = "shape"): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: ${arg} must be an array of sizes such as [2, -1], got ${describeValue(shape)}`);
+  }
+  for (const s of shape as unknown[]) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < -1) {
+      throw new ShapeError(`${op}: invalid ${arg} [${shape.map(String).join(",")}]: sizes must be non-negative integers (or -1)`);
+    }
+  }
+  return [...shape];
+}
+
 /** Map a possibly negative dim into [0, ndim). */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
   const lo = ndim === 0 ? -1 : -ndim;
@@ -74,10 +105,15 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
 
 /** Normalise a list of dims; undefined or [] means all dims (PyTorch). Sorted, duplicates rejected. */
 export function normalizeDims(op: string, dims: number | readonly number[] | undefined, ndim: number): number[] {
+  if (dims !== undefined && typeof dims !== "number" && !Array.isArray(dims)) {
+    throw new IndexError(`${op}: dim must be an integer or an array of integers, got ${describeValue(dims)}`);
+  }
   if (dims === undefined || (typeof dims !== "number" && dims.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new IndexError(`${op}: dimension list [${list.join(",")}] repeats a dimension`);
+  // A 0-d tensor accepts dim 0 / -1 (PyTorch) but has no dimension to reduce: nothing to do.
+  if (ndim === 0) return [];
   return out.sort((x, y) => x - y);
 }

@@ -1,13 +1,15 @@
 // Printing in PyTorch's style: tensor([[1.0000, 2.0000]], dtype=float64, requiresGrad=true).
 
-import type { Tensor } from "./tensor.js";
+import { type Tensor, valueAt } from "./tensor.js";
 
 const MAX_ELEMENTS = 1000;
 const EDGE = 3;
 
 export function formatTensor(t: Tensor): string {
   const isInt = t.dtype === "int32";
+  const isBool = t.dtype === "bool";
   const fmtNum = (v: number): string => {
+    if (isBool) return v !== 0 ? "True" : "False";
     if (isInt) return String(v);
     if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
     const a = Math.abs(v);
@@ -25,7 +27,7 @@ export function formatTensor(t: Tensor): string {
   const shownIndices = (n: number): number[] => (summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n));
   const cells = new Map<number, string>();
   const collect = (dim: number, offset: number): void => {
-    if (dim === t.ndim) cells.set(offset, fmtNum(t.data[offset]!));
+    if (dim === t.ndim) cells.set(offset, fmtNum(valueAt(t.data, offset)));
     else for (const i of shownIndices(t.shape[dim]!)) if (i !== -1) collect(dim + 1, offset + i * strides[dim]!);
   };
   collect(0, 0);
@@ -40,7 +42,7 @@ export function formatTensor(t: Tensor): string {
   };
   const body = t.ndim === 0 ? cells.get(0)! : render(0, 0);
   const extras: string[] = [];
-  if (t.dtype !== "float32" && t.dtype !== "int32") extras.push(`dtype=${t.dtype}`);
+  if (t.dtype !== "float32" && t.dtype !== "int32" && t.dtype !== "bool") extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`gradFn=${(t.gradFn as { name?: string }).name ?? "?"}`);
   else if (t.requiresGrad) extras.push("requiresGrad=true");
   return `tensor(${body}${extras.length ? ", " + extras.join(", ") : ""})`;

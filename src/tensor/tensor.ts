@@ -1,8 +1,10 @@
 // Tensor: contiguous row-major storage in a typed array, a shape, a dtype, and autograd fields.
 // Op methods (x.add, x.sum, ...) are attached by src/ops; backward() by src/autograd.
 
-import { type Shape, fmt, numel } from "../shape/shape.js";
-import { type DType, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { type Shape, fmt, numel, shapesEqual } from "../shape/shape.js";
+import { BFloat16Bits, type DType, Float16Bits, type TypedArray, dtypeOfArray, isFloat } from "../util/dtype.js";
+import { describeValue } from "../util/describe.js";
+import { fromBFloat16Bits, fromFloat16Bits } from "../util/half.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
 import { formatTensor } from "./format.js";
 
@@ -17,7 +19,8 @@ export interface HookHandle {
   remove(): void;
 }
 
-export type NestedArray = number | NestedArray[];
+/** Nested arrays of numbers (booleans for bool tensors, and accepted by tensor()). */
+export type NestedArray = number | boolean | NestedArray[];
 
 /** Counts in-place writes to one storage array; every tensor viewing that array shares it. */
 export interface VersionCounter {
@@ -36,13 +39,19 @@ export function versionCounterOf(data: TypedArray): VersionCounter {
   return c;
 }
 
+/** Element i of a storage array as a number: float16/bfloat16 bit patterns are decoded. */
+export function valueAt(data: TypedArray, i: number): number {
+  if (data instanceof Float16Bits) return fromFloat16Bits(data[i]!);
+  if (data instanceof BFloat16Bits) return fromBFloat16Bits(data[i]!);
+  return data[i]!;
+}
+
 export class Tensor {
   /** Contiguous row-major storage. Shared (not copied) by detach() and view(). */
   readonly data: TypedArray;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Accumulated gradient of a leaf after backward(); assignable (e.g. `w.grad = null`). */
-  grad: Tensor | null = null;
+  private gradValue: Tensor | null = null;
   /** The node that produced this tensor, or null for a leaf. */
   gradFn: GradNode | null = null;
   /** Hooks of a leaf tensor; run on its total gradient before accumulation. */
@@ -70,6 +79,30 @@ export class Tensor {
 
   get isLeaf(): boolean {
     return this.gradFn === null;
+  }
+
+  /**
+   * Accumulated gradient of a leaf after backward(); assignable (e.g. `w.grad = null`). Like
+   * PyTorch, an assigned gradient must be null or a Tensor of this tensor's shape and dtype.
+   */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) {
+        throw new DTypeError(`grad: assigned grad must be a Tensor or null, got ${describeValue(value)}`);
+      }
+      if (value === this) throw new ValueError("grad: cannot assign a tensor as its own grad");
+      if (value.dtype !== this.dtype) {
+        throw new DTypeError(`grad: assigned grad has dtype ${value.dtype}, but the tensor has dtype ${this.dtype}`);
+      }
+      if (!shapesEqual(value.shape, this.shape)) {
+        throw new ShapeError(`grad: assigned grad has shape ${fmt(value.shape)}, but the tensor has shape ${fmt(this.shape)}`);
+      }
+    }
+    this.gradValue = value;
   }
 
   get requiresGrad(): boolean {
@@ -109,18 +142,19 @@ export class Tensor {
     return s;
   }
 
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor (1 or 0 for bool; float16/bfloat16 decoded exactly). */
   item(): number {
     if (this.data.length !== 1) {
       throw new ShapeError(`item: only one-element tensors can be converted to a number, got shape ${fmt(this.shape)}`);
     }
-    return this.data[0]!;
+    return valueAt(this.data, 0);
   }
 
-  /** Nested arrays (a number for a 0-d tensor). */
+  /** Nested arrays (a number for a 0-d tensor); bool tensors give booleans, like PyTorch's tolist(). */
   toArray(): NestedArray {
+    const isBool = this.dtype === "bool";
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return this.data[offset]!;
+      if (dim === this.ndim) return isBool ? this.data[offset] !== 0 : valueAt(this.data, offset);
       const stride = numel(this.shape.slice(dim + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { backendInfo, getNumThreads, setNumThreads } from "../../src/backend/index.js";
+import { availableCores, backendInfo, getNumThreads, setNumThreads } from "../../src/backend/index.js";
 import { nativeInfo } from "../../src/backend/native/index.js";
 import { ValueError } from "../../src/util/errors.js";
 import { skip } from "./helpers.js";
@@ -19,9 +19,12 @@ describe("native thread count", { skip }, () => {
       setNumThreads(1);
       assert.equal(getNumThreads(), 1);
       assert.equal(nativeInfo()!.threads, 1);
-      setNumThreads(3);
+      setNumThreads(3, { force: true });
       assert.equal(getNumThreads(), 3);
       if (backendInfo().backend === "native") assert.equal(backendInfo().threads, 3);
+      // Without force the count is capped at the cores available.
+      setNumThreads(availableCores() + 5);
+      assert.equal(getNumThreads(), availableCores());
     } finally {
       setNumThreads(prev);
     }
@@ -36,5 +39,23 @@ describe("native thread count", { skip }, () => {
       `import { nativeInfo } from ${JSON.stringify(join(here, "../../src/backend/native/index.js"))};` +
       "console.log(nativeInfo()?.threads)"], { env: { ...process.env, DESCENT_NUM_THREADS: "1" }, encoding: "utf8" });
     assert.equal(r.stdout.trim(), "1");
+  });
+
+  const probe = (env: Record<string, string>) => spawnSync(process.execPath, ["--input-type=module", "-e",
+    `import { nativeInfo } from ${JSON.stringify(join(here, "../../src/backend/native/index.js"))};` +
+    "try { console.log(nativeInfo()?.threads); } catch (e) { console.log(e.name + ': ' + e.message); }"], { env: { ...process.env, ...env }, encoding: "utf8" });
+
+  it("DESCENT_NUM_THREADS above the cores is capped unless DESCENT_NUM_THREADS_FORCE=1", () => {
+    const many = String(availableCores() + 3);
+    assert.equal(probe({ DESCENT_NUM_THREADS: many }).stdout.trim(), String(availableCores()));
+    assert.equal(probe({ DESCENT_NUM_THREADS: many, DESCENT_NUM_THREADS_FORCE: "1" }).stdout.trim(), many);
+  });
+
+  it("a bad DESCENT_NUM_THREADS, DESCENT_NUM_THREADS_FORCE or DESCENT_ISA is a ValueError naming the variable", () => {
+    for (const bad of ["0", "-2", "abc", "1.5", "4 threads"]) {
+      assert.match(probe({ DESCENT_NUM_THREADS: bad }).stdout.trim(), new RegExp(`^ValueError: DESCENT_NUM_THREADS must be a positive integer, got "${bad}"$`));
+    }
+    assert.match(probe({ DESCENT_NUM_THREADS_FORCE: "yes" }).stdout.trim(), /^ValueError: DESCENT_NUM_THREADS_FORCE must be 1/);
+    assert.match(probe({ DESCENT_ISA: "avx" }).stdout.trim(), /^ValueError: DESCENT_ISA must be one of avx512, avx2, scalar .*got "avx"$/);
   });
 });

@@ -55,10 +55,11 @@ describe("descent CLI (in-process)", () => {
     assert.match(opt.err, /unknown option '--bogus'/);
   });
 
-  it("no command prints usage to stderr and exits 1; extra arguments are rejected", async () => {
+  it("no command prints a one-line usage hint to stderr and exits 1; extra arguments are rejected", async () => {
     const none = await run([]);
     assert.equal(none.code, 1);
-    assert.match(none.err, /Usage: descent/);
+    assert.equal(none.out, "");
+    assert.equal(none.err, "descent: no command given; usage: descent <demo|info> [options] (run `descent --help` for details)\n");
     const extra = await run(["demo", "backprop", "extra"]);
     assert.equal(extra.code, 1);
     assert.match(extra.err, /too many arguments/);

@@ -4,7 +4,7 @@
 // float32 must track float64; a few AdamW steps must lower the loss.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Backend, Generator, type Tensor, arange, getBackend, nn, optim, randint, setBackend } from "../../src/index.js";
+import { type Backend, Generator, type Tensor, amp, arange, getBackend, nn, optim, randint, setBackend } from "../../src/index.js";
 import { tsBackend } from "../../src/backend/index.js";
 
 const B = 2, T = 8, C = 16, H = 2, V = 11;
@@ -111,5 +111,33 @@ describe("tiny GPT end to end", () => {
       opt.step();
     }
     assert.ok(last < 0.5 * first, `loss ${first} -> ${last}`);
+  });
+  it("mixed precision: bf16 and fp16 autocast (fp16 with GradScaler) track float32 and train", () => {
+    const run = (precision: "fp32" | "bf16" | "fp16"): { first: number; last: number } => {
+      const m = build("float32");
+      const opt = new optim.AdamW(m.parameters(), { lr: 1e-2, weightDecay: 0.01 });
+      const scaler = new amp.GradScaler({ enabled: precision === "fp16" });
+      const dtype = precision === "fp16" ? "float16" : "bfloat16";
+      let first = 0, last = 0;
+      for (let step = 0; step < 30; step++) {
+        opt.zeroGrad();
+        const loss = amp.autocast({ dtype, enabled: precision !== "fp32" }, () =>
+          nn.functional.crossEntropy(m.forward(idx).reshape([B * T, V]), targets.reshape([B * T])));
+        assert.equal(loss.dtype, "float32");
+        scaler.scale(loss).backward();
+        scaler.unscale(opt);
+        optim.clipGradNorm(m.parameters(), 1.0);
+        scaler.step(opt);
+        scaler.update();
+        if (step === 0) first = loss.item();
+        last = loss.item();
+      }
+      for (const p of m.parameters()) assert.equal(p.dtype, "float32");
+      return { first, last };
+    };
+    const f32 = run("fp32"), bf16 = run("bf16"), fp16 = run("fp16");
+    assert.ok(Math.abs(bf16.first - f32.first) < 0.02 * f32.first, `bf16 first loss ${bf16.first} vs ${f32.first}`);
+    assert.ok(Math.abs(fp16.first - f32.first) < 0.005 * f32.first, `fp16 first loss ${fp16.first} vs ${f32.first}`);
+    for (const r of [bf16, fp16]) assert.ok(r.last < 0.5 * r.first && r.last < f32.last * 1.5 + 0.05, `loss ${r.first} -> ${r.last} (fp32 ${f32.last})`);
   });
 });

@@ -13,20 +13,23 @@ export const TOL = 1e-10;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A number, or (breadth fixture) "NaN" / "Infinity" / "-Infinity", which JSON cannot hold. */
+export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
+
 export interface InputRecord {
   shape: number[];
-  dtype: "float64" | "int32";
-  values: number[];
+  dtype: "float64" | "int32" | "bool";
+  values: JsonNumber[];
   /** PyTorch's d sum(output * cot) / d input; present exactly for the inputs it differentiates. */
-  grad?: number[];
+  grad?: JsonNumber[];
 }
 
 export interface OutputRecord {
   shape: number[];
-  dtype: "float64" | "int32";
-  values: number[];
+  dtype: "float64" | "int32" | "bool";
+  values: JsonNumber[];
   /** The fixed random cotangent of a float output. */
-  cot?: number[];
+  cot?: JsonNumber[];
 }
 
 export interface ParityCase {
@@ -36,7 +39,25 @@ export interface ParityCase {
   args: Json[];
   inputs: InputRecord[];
   outputs: OutputRecord[];
+  /** The sign of every zero must match too (breadth fixture: rounding, copysign, fmod...). */
+  signedZeros?: boolean;
+  /** PyTorch defines no gradient here (or the inputs are outside the differentiable domain). */
+  forwardOnly?: boolean;
 }
+
+/** Descent's dtype for PyTorch's bool results and bool inputs. */
+export const BOOL_DTYPE = "bool";
+
+/** Decode the breadth fixture's spelled-out non-finite numbers. */
+export function decodeNumber(v: JsonNumber): number {
+  if (typeof v === "number") return v;
+  if (v === "NaN") return NaN;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  throw new Error(`torch parity: bad number ${JSON.stringify(v)}`);
+}
+
+const decodeAll = (vs: readonly JsonNumber[]): number[] => vs.map(decodeNumber);
 
 /**
  * Which test file replays which ops. fixture.test.ts checks that this covers every op of the
@@ -66,30 +87,65 @@ export const GROUPS: Readonly<Record<string, readonly string[]>> = {
  */
 export const KNOWN_DIVERGENCES: Readonly<Record<string, string>> = {};
 
+/**
+ * The ops of tools/torch_ops_breadth_reference.py's fixture, by replaying test file
+ * (test/parity/breadth_<group>.test.ts); checked like GROUPS by breadth_fixture.test.ts.
+ */
+export const BREADTH_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  elementwise: [
+    "floor", "ceil", "round", "trunc", "frac", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "log2", "log10", "exp2", "isnan", "isinf", "isfinite", "fmod", "remainder", "floorDivide", "copysign", "logaddexp",
+    "atan2", "lerp",
+  ],
+  activations: [
+    "silu", "mish", "selu", "hardswish", "hardsigmoid", "relu6", "logsigmoid", "softsign", "softplus", "elu", "celu",
+    "hardtanh", "leakyRelu", "softmin", "normalize", "vectorNorm", "oneHot", "pad",
+  ],
+  shape: ["flip", "roll", "diag", "diagonal", "tril", "triu", "unflatten", "repeat", "repeatInterleave"],
+  scan_sort: ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "sort", "argsort", "topk"],
+  logic: ["scatter", "scatterReduce", "maskedSelect", "nonzero", "any", "all", "isclose"],
+  einsum: ["einsum"],
+};
+
+/** A fixture file and its replay groups. */
+export interface FixtureSpec {
+  file: string;
+  groups: Readonly<Record<string, readonly string[]>>;
+}
+
+export const CORE_FIXTURE: FixtureSpec = { file: "torch_reference.json", groups: GROUPS };
+export const BREADTH_FIXTURE: FixtureSpec = { file: "torch_ops_breadth_reference.json", groups: BREADTH_GROUPS };
+
 /** The compiled tests run from dist/test/parity/, so find the repository root by package.json. */
-function fixturePath(): string {
+function fixturePath(file = "torch_reference.json"): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "test", "fixtures", "torch_reference.json");
+    if (existsSync(join(dir, "package.json"))) return join(dir, "test", "fixtures", file);
     const up = dirname(dir);
     if (up === dir) throw new Error(`torch parity: no package.json above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
 
-let cached: ParityCase[] | null = null;
+const cached = new Map<string, ParityCase[]>();
 
-export function loadCases(): ParityCase[] {
-  cached ??= (JSON.parse(readFileSync(fixturePath(), "utf8")) as { cases: ParityCase[] }).cases;
-  return cached;
+export function loadCases(file = "torch_reference.json"): ParityCase[] {
+  let cases = cached.get(file);
+  if (!cases) {
+    cases = (JSON.parse(readFileSync(fixturePath(file), "utf8")) as { cases: ParityCase[] }).cases;
+    cached.set(file, cases);
+  }
+  return cases;
 }
 
 /** Any Descent op; the arguments come from JSON, so the call itself is untyped. */
 export type OpFn = (...args: never[]) => unknown;
 
 function makeInput(rec: InputRecord): Tensor {
-  if (rec.dtype === "int32") return tensor(Int32Array.from(rec.values), { shape: rec.shape, dtype: "int32" });
-  return tensor(Float64Array.from(rec.values), { shape: rec.shape, dtype: "float64", requiresGrad: rec.grad !== undefined });
+  const values = decodeAll(rec.values);
+  if (rec.dtype === "bool") return tensor(Int32Array.from(values), { shape: rec.shape, dtype: BOOL_DTYPE });
+  if (rec.dtype === "int32") return tensor(Int32Array.from(values), { shape: rec.shape, dtype: "int32" });
+  return tensor(Float64Array.from(values), { shape: rec.shape, dtype: "float64", requiresGrad: rec.grad !== undefined });
 }
 
 /** Replace {"$t": i} by input i and null by undefined (an omitted optional argument). */
@@ -97,6 +153,8 @@ function resolve(arg: Json, inputs: readonly Tensor[]): unknown {
   if (arg === null) return undefined;
   if (Array.isArray(arg)) return arg.map((a) => resolve(a, inputs));
   if (typeof arg === "object") {
+    const spelled = arg["$num"];
+    if (typeof spelled === "string") return decodeNumber(spelled as JsonNumber);
     const ref = arg["$t"];
     if (typeof ref === "number") {
       const t = inputs[ref];
@@ -111,7 +169,9 @@ function resolve(arg: Json, inputs: readonly Tensor[]): unknown {
 }
 
 /** Assert every element within tolerance, naming the worst one (flat index and coordinates). */
-export function assertClose(label: string, actual: ArrayLike<number>, expected: readonly number[], shape: readonly number[]): void {
+export function assertClose(
+  label: string, actual: ArrayLike<number>, expected: readonly number[], shape: readonly number[], signedZeros = false,
+): void {
   assert.equal(actual.length, expected.length, `${label}: ${actual.length} elements, PyTorch has ${expected.length}`);
   let worst = -1;
   let worstRatio = 0;
@@ -120,7 +180,10 @@ export function assertClose(label: string, actual: ArrayLike<number>, expected: 
     const a = actual[i]!;
     const b = expected[i]!;
     const err = Math.abs(a - b);
-    const ratio = Number.isNaN(err) ? Infinity : err / Math.max(1, Math.abs(b));
+    // NaN matches NaN, an infinity only itself, and (when asked) a zero only a zero of its sign.
+    const exact = Number.isNaN(b) ? Number.isNaN(a) : !Number.isFinite(b) ? a === b : null;
+    const zeroSign = signedZeros && b === 0 && !Object.is(a, b) ? Infinity : 0;
+    const ratio = exact !== null ? (exact ? 0 : Infinity) : Number.isNaN(err) ? Infinity : Math.max(zeroSign, err / Math.max(1, Math.abs(b)));
     if (ratio > TOL) bad++;
     if (ratio > worstRatio || (worst < 0 && ratio > TOL)) {
       worstRatio = ratio;
@@ -157,17 +220,17 @@ export function checkCase(c: ParityCase, fn: OpFn): void {
     const label = c.outputs.length > 1 ? `${c.name}: output ${k}` : `${c.name}: output`;
     assert.ok(out instanceof Tensor, `${label} is not a Tensor`);
     assert.deepEqual([...out.shape], rec.shape, `${label} shape`);
-    assert.equal(out.dtype, rec.dtype, `${label} dtype`);
-    assertClose(label, out.data as ArrayLike<number>, rec.values, rec.shape);
-    if (rec.cot) {
-      const cot = tensor(Float64Array.from(rec.cot), { shape: rec.shape, dtype: "float64" });
+    assert.equal(out.dtype, rec.dtype === "bool" ? BOOL_DTYPE : rec.dtype, `${label} dtype`);
+    assertClose(label, out.data as ArrayLike<number>, decodeAll(rec.values), rec.shape, c.signedZeros === true);
+    if (rec.cot && !c.forwardOnly) {
+      const cot = tensor(Float64Array.from(decodeAll(rec.cot)), { shape: rec.shape, dtype: "float64" });
       const term = sum(mul(out, cot));
       loss = loss ? add(loss, term) : term;
     }
   }
 
   // Ops must not write into their inputs.
-  c.inputs.forEach((rec, i) => assertClose(`${c.name}: input ${i} after the call`, inputs[i]!.data as ArrayLike<number>, rec.values, rec.shape));
+  c.inputs.forEach((rec, i) => assertClose(`${c.name}: input ${i} after the call`, inputs[i]!.data as ArrayLike<number>, decodeAll(rec.values), rec.shape));
 
   const withGrad = c.inputs.map((rec, i) => [rec, i] as const).filter(([rec]) => rec.grad !== undefined);
   if (withGrad.length === 0) return;
@@ -178,21 +241,22 @@ export function checkCase(c: ParityCase, fn: OpFn): void {
     const label = `${c.name}: grad of input ${i}`;
     if (g === null) {
       // No gradient reached the input: only right if PyTorch's gradient is zero.
-      assertClose(`${label} (Descent left .grad null)`, new Float64Array(rec.values.length), rec.grad!, rec.shape);
+      assertClose(`${label} (Descent left .grad null)`, new Float64Array(rec.values.length), decodeAll(rec.grad!), rec.shape);
       continue;
     }
     assert.deepEqual([...g.shape], rec.shape, `${label} shape`);
-    assertClose(label, g.data as ArrayLike<number>, rec.grad!, rec.shape);
+    assertClose(label, g.data as ArrayLike<number>, decodeAll(rec.grad!), rec.shape);
   }
 }
 
 /** Register one node:test case per fixture case of `group`, using `fns` to call Descent. */
-export function runParity(group: string, fns: Readonly<Record<string, OpFn>>): void {
-  const ops = GROUPS[group];
+export function runParity(group: string, fns: Readonly<Record<string, OpFn>>, fixture: FixtureSpec = CORE_FIXTURE): void {
+  const ops = fixture.groups[group];
   if (!ops) throw new Error(`torch parity: unknown group ${group}`);
   assert.deepEqual(Object.keys(fns).sort(), [...ops].sort(), `torch parity: the ${group} test must map exactly the ops of its group`);
-  const cases = loadCases();
-  describe(`PyTorch parity: ${group}`, () => {
+  const cases = loadCases(fixture.file);
+  const title = fixture === CORE_FIXTURE ? `PyTorch parity: ${group}` : `PyTorch parity (${fixture.file}): ${group}`;
+  describe(title, () => {
     for (const op of ops) {
       const mine = cases.filter((c) => c.op === op);
       describe(op, () => {

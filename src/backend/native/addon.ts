@@ -5,9 +5,11 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TypedArray } from "../../util/dtype.js";
 
 type F = Float32Array | Float64Array;
-type A = Float32Array | Float64Array | Int32Array;
+/** Kernels take float32/float64/int32 and throw a TypeError for any other array (float16/bfloat16/bool are widened before). */
+type A = TypedArray;
 
 /**
  * The raw kernels exported by native/addon.cc (argument order is fixed there). Each checks its
@@ -26,6 +28,12 @@ export interface NativeAddon {
   where(cond: A, a: A, b: A, out: A, meta: Float64Array): void;
   /** meta = [nd, shape..., srcStrides..., dstStrides...] */
   stridedCopy(src: A, dst: A, meta: Float64Array, srcOffset: number, dstOffset: number, accumulate: boolean): void;
+  /** float32 -> float16 (bfloat16 = false) or bfloat16 bit patterns, round to nearest even (native/half.cc). */
+  halfFromFloat32?(src: Float32Array, dst: Uint16Array, bfloat16: boolean): void;
+  /** float16/bfloat16 bit patterns -> float32, exact. */
+  halfToFloat32?(src: Uint16Array, dst: Float32Array, bfloat16: boolean): void;
+  /** The conversion path: "portable", "f16c", "f16c+avx512bf16". */
+  halfIsa?(): string;
   cast(src: A, dst: A): void;
   reduce(op: number, x: A, outer: number, size: number, inner: number, out: A): void;
   argReduce(isMin: boolean, x: A, outer: number, size: number, inner: number, out: Int32Array): void;

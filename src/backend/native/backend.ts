@@ -4,12 +4,13 @@
 // outputs under 32 elements (where the call costs more than the loop; results are identical).
 // fill uses TypedArray.prototype.fill, which is already native.
 
-import type { TypedArray } from "../../util/dtype.js";
+import { BFloat16Bits, Float16Bits, type TypedArray } from "../../util/dtype.js";
 import type {
   AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
 } from "../backend.js";
 import { broadcastStrides } from "../ts/elementwise.js";
 import { tsBackend } from "../ts/index.js";
+import { withStorageDTypes } from "../storage_dtypes.js";
 import type { NativeAddon } from "./addon.js";
 
 const UNARY: readonly UnaryOp[] = [
@@ -23,6 +24,11 @@ const REDUCE: readonly ReduceOp[] = ["sum", "max", "min", "prod"];
 const unaryCode = new Map(UNARY.map((op, i) => [op, i]));
 const binaryCode = new Map(BINARY.map((op, i) => [op, i]));
 const reduceCode = new Map(REDUCE.map((op, i) => [op, i]));
+
+/** float32, float64 or int32: the arrays the addon's kernels take. */
+function isWide(a: TypedArray): a is Float32Array | Float64Array | Int32Array {
+  return a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array;
+}
 
 function sameType(a: TypedArray, b: TypedArray): boolean {
   return a.constructor === b.constructor;
@@ -97,22 +103,29 @@ function binaryMeta(aShape: readonly number[], aLen: number, bShape: readonly nu
 }
 
 export function createNativeBackend(N: NativeAddon): Backend {
+  return withStorageDTypes(nativeKernels(N));
+}
+
+/** Half and bool arrays never reach these (withStorageDTypes widens them) except in cast. */
+function nativeKernels(N: NativeAddon): Backend {
   return {
     name: "native",
 
     unary(op, x, out) {
-      if (!sameType(x, out)) return tsBackend.unary(op, x, out);
-      N.unary(unaryCode.get(op)!, x, out);
+      const code = unaryCode.get(op); // ops without a native kernel run on the TS reference
+      if (code === undefined || !sameType(x, out)) return tsBackend.unary(op, x, out);
+      N.unary(code, x, out);
     },
 
     unaryBackward(op, x, y, gy, out) {
-      if (!sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.unaryBackward(op, x, y, gy, out);
-      N.unaryBackward(unaryCode.get(op)!, x, y, gy, out);
+      const code = unaryCode.get(op);
+      if (code === undefined || !sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.unaryBackward(op, x, y, gy, out);
+      N.unaryBackward(code, x, y, gy, out);
     },
 
     binary(op, a, aShape, b, bShape, out, outShape) {
-      const code = binaryCode.get(op)!;
-      if (!sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16 || out.length < SMALL) {
+      const code = binaryCode.get(op);
+      if (code === undefined || !sameType(a, b) || (code < 7 && !sameType(a, out)) || outShape.length > 16 || out.length < SMALL) {
         return tsBackend.binary(op, a, aShape, b, bShape, out, outShape);
       }
       N.binary(code, a, b, out, binaryMeta(aShape, a.length, bShape, b.length, outShape, out.length));
@@ -143,6 +156,16 @@ export function createNativeBackend(N: NativeAddon): Backend {
         p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
     },
 
+    // No native kernels yet: activations, scans and sort run on the TS reference.
+    activation: tsBackend.activation,
+    activationBackward: tsBackend.activationBackward,
+    scan: tsBackend.scan,
+    cumprodBackward: tsBackend.cumprodBackward,
+    cumExtreme: tsBackend.cumExtreme,
+    sort: tsBackend.sort,
+    scatterReduce: tsBackend.scatterReduce,
+    scatterReduceBackward: tsBackend.scatterReduceBackward,
+
     stridedCopy(src, dst, p: StridedCopyParams) {
       if (!sameType(src, dst) || p.shape.length > 16) return tsBackend.stridedCopy(src, dst, p);
       let total = 1;
@@ -152,7 +175,23 @@ export function createNativeBackend(N: NativeAddon): Backend {
     },
 
     cast(src, dst) {
-      N.cast(src, dst);
+      if (isWide(src) && isWide(dst)) return N.cast(src, dst);
+      const half = (a: TypedArray): a is Float16Bits | BFloat16Bits => a instanceof Float16Bits || a instanceof BFloat16Bits;
+      if (N.halfFromFloat32 && N.halfToFloat32 && (half(src) || half(dst)) && src.constructor !== dst.constructor) {
+        // float16/bfloat16 on the F16C / AVX-512 BF16 kernels, other dtypes through a float32 step.
+        if (half(dst)) {
+          const f = src instanceof Float32Array ? src : new Float32Array(src.length);
+          if (f !== src) this.cast(src, f);
+          return N.halfFromFloat32(f, dst, dst instanceof BFloat16Bits);
+        }
+        if (half(src)) {
+          const f = dst instanceof Float32Array ? dst : new Float32Array(src.length);
+          N.halfToFloat32(src, f, src instanceof BFloat16Bits);
+          if (f !== dst) this.cast(f, dst);
+          return;
+        }
+      }
+      tsBackend.cast(src, dst);
     },
 
     fill(out, value) {

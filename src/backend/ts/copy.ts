@@ -1,6 +1,7 @@
 // Reference data movement: strided copy (and scatter-add), dtype cast, fill.
 
-import type { TypedArray } from "../../util/dtype.js";
+import { BFloat16Bits, Float16Bits, type TypedArray } from "../../util/dtype.js";
+import { float32ToHalfBits, halfBitsToFloat32 } from "../../util/half.js";
 import type { StridedCopyParams } from "../backend.js";
 
 export function stridedCopy(src: TypedArray, dst: TypedArray, p: StridedCopyParams): void {
@@ -35,8 +36,28 @@ export function stridedCopy(src: TypedArray, dst: TypedArray, p: StridedCopyPara
   }
 }
 
+/**
+ * dst[i] = src[i] converted: float rounding to nearest even (float16/bfloat16 through float32),
+ * int truncation toward zero, bool = (value != 0) with NaN true.
+ */
 export function cast(src: TypedArray, dst: TypedArray): void {
-  if (dst instanceof Int32Array && !(src instanceof Int32Array)) {
+  if (src instanceof Float16Bits || src instanceof BFloat16Bits) {
+    if (dst.constructor === src.constructor) { dst.set(src); return; }
+    const wide = dst instanceof Float32Array ? dst : new Float32Array(src.length);
+    halfBitsToFloat32(src instanceof Float16Bits ? "float16" : "bfloat16", src, wide);
+    if (wide !== dst) cast(wide, dst);
+    return;
+  }
+  if (dst instanceof Float16Bits || dst instanceof BFloat16Bits) {
+    let narrow: Float32Array;
+    if (src instanceof Float32Array) narrow = src;
+    else { narrow = new Float32Array(src.length); cast(src, narrow); }
+    float32ToHalfBits(dst instanceof Float16Bits ? "float16" : "bfloat16", narrow, dst);
+    return;
+  }
+  if (dst instanceof Uint8Array) { // bool
+    for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+  } else if (dst instanceof Int32Array && !(src instanceof Int32Array) && !(src instanceof Uint8Array)) {
     for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]!);
   } else {
     dst.set(src);

@@ -3,6 +3,7 @@
 import type { TypedArray } from "../../util/dtype.js";
 import type { BinaryOp, FloatArray, UnaryOp } from "../backend.js";
 import { erf, gelu, geluGrad, geluTanh, geluTanhGrad, sigmoid } from "./special.js";
+import { intBinaryFn, mathBinaryFn, mathDerivativeFn, mathUnaryFn } from "./math.js";
 
 export function unaryFn(op: UnaryOp): (x: number) => number {
   switch (op) {
@@ -25,7 +26,7 @@ export function unaryFn(op: UnaryOp): (x: number) => number {
     case "erf": return erf;
     case "log1p": return Math.log1p;
     case "expm1": return Math.expm1;
-    default: return op satisfies never;
+    default: return mathUnaryFn(op);
   }
 }
 
@@ -51,7 +52,7 @@ function derivativeFn(op: UnaryOp): (x: number, y: number) => number {
     case "erf": return (x) => 1.1283791670955126 * Math.exp(-x * x);
     case "log1p": return (x) => 1 / (1 + x);
     case "expm1": return (_x, y) => y + 1;
-    default: return op satisfies never;
+    default: return mathDerivativeFn(op);
   }
 }
 
@@ -81,7 +82,7 @@ export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case "le": return (a, b) => (a <= b ? 1 : 0);
     case "gt": return (a, b) => (a > b ? 1 : 0);
     case "ge": return (a, b) => (a >= b ? 1 : 0);
-    default: return op satisfies never;
+    default: return mathBinaryFn(op);
   }
 }
 
@@ -108,7 +109,7 @@ export function binary(
   b: TypedArray, bShape: readonly number[],
   out: TypedArray, outShape: readonly number[],
 ): void {
-  const f = binaryFn(op);
+  const f = out instanceof Int32Array && (op === "fmod" || op === "remainder" || op === "floorDivide") ? intBinaryFn(op) : binaryFn(op);
   const n = out.length;
   if (sameShape(aShape, outShape) && sameShape(bShape, outShape)) {
     for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);

@@ -4,6 +4,7 @@ import type { TypedArray } from "../../util/dtype.js";
 import type { FloatArray } from "../backend.js";
 
 export function softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  if (rows * cols === 0) return; // no elements: bound the work by the data, not by rows
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let mx = -Infinity;
@@ -16,6 +17,7 @@ export function softmax(x: FloatArray, rows: number, cols: number, out: FloatArr
 }
 
 export function logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  if (rows * cols === 0) return; // no elements: bound the work by the data, not by rows
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let mx = -Infinity;
@@ -29,6 +31,7 @@ export function logSoftmax(x: FloatArray, rows: number, cols: number, out: Float
 }
 
 export function softmaxBackward(y: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray): void {
+  if (rows * cols === 0) return; // no elements: bound the work by the data, not by rows
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let dot = 0;
@@ -38,6 +41,7 @@ export function softmaxBackward(y: FloatArray, gy: FloatArray, rows: number, col
 }
 
 export function logSoftmaxBackward(y: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray): void {
+  if (rows * cols === 0) return; // no elements: bound the work by the data, not by rows
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let s = 0;

@@ -3,11 +3,21 @@
 import type { FloatArray, GemmParams } from "../backend.js";
 
 export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void {
-  const { batch, m, n, k, transA, transB, alpha, beta } = p;
+  const { m, n, k, transA, transB, alpha, beta } = p;
+  if (p.batch * m * n === 0) return; // C is empty: nothing to write, however large the batch
+  let { batch } = p;
+  let offA = p.offsetA, offB = p.offsetB;
+  if (p.strideC === 0 && beta === 0) {
+    // Every matrix of the batch overwrites the same C, so only the last one counts (this bounds
+    // the work by the data when a huge batch broadcasts one matrix with zero strides).
+    offA += (batch - 1) * p.strideA;
+    offB += (batch - 1) * p.strideB;
+    batch = 1;
+  }
   const row = new Float64Array(n);
   for (let bi = 0; bi < batch; bi++) {
-    const oa = p.offsetA + bi * p.strideA;
-    const ob = p.offsetB + bi * p.strideB;
+    const oa = offA + bi * p.strideA;
+    const ob = offB + bi * p.strideB;
     const oc = p.offsetC + bi * p.strideC;
     for (let i = 0; i < m; i++) {
       row.fill(0);

@@ -10,13 +10,22 @@ import {
 import { gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
+import { activation, activationBackward } from "./activation.js";
+import { cumExtreme, cumprodBackward, scan, sort } from "./scan.js";
+import { scatterReduce, scatterReduceBackward } from "./scatter.js";
+import { withStorageDTypes } from "../storage_dtypes.js";
 import { rmsNorm, rmsNormBackward } from "./rms_norm.js";
 import { rotaryEmb, rotaryEmbBackward } from "./rotary.js";
 
-export const tsBackend: Backend = {
+/** The reference kernels on float32/float64/int32 arrays (plus cast and data movement on every dtype). */
+export const tsKernels: Backend = {
   name: "ts",
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
+  activation, activationBackward, scan, cumprodBackward, cumExtreme, sort, scatterReduce, scatterReduceBackward,
   rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
+
+/** The TypeScript backend: the reference kernels, with float16/bfloat16/bool widened around them. */
+export const tsBackend: Backend = withStorageDTypes(tsKernels);

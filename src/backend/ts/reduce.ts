@@ -4,6 +4,7 @@ import type { TypedArray } from "../../util/dtype.js";
 import type { ReduceOp } from "../backend.js";
 
 export function reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
+  if (outer * inner === 0) return; // no outputs (outer may still be huge)
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
     for (let i = 0; i < inner; i++) {
@@ -47,6 +48,7 @@ export function reduce(op: ReduceOp, x: TypedArray, outer: number, size: number,
 export function argReduce(
   op: "argmax" | "argmin", x: TypedArray, outer: number, size: number, inner: number, out: Int32Array,
 ): void {
+  if (outer * inner === 0) return;
   const better = op === "argmax" ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;

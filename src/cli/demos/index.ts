@@ -22,6 +22,8 @@ import { batchnormDemo } from "./batchnorm.js";
 import { lrSweepDemo } from "./lr_sweep.js";
 import { decayDemo } from "./decay.js";
 import { accumulationDemo } from "./accumulation.js";
+import { precisionDemo } from "./precision.js";
+import { lossScalingDemo } from "./loss_scaling.js";
 import { checkpointingDemo } from "./checkpointing.js";
 import { DEMO_SECTIONS, type Demo } from "./registry.js";
 
@@ -30,6 +32,7 @@ export { DEMO_SECTIONS, type DemoSection, type Demo, type DemoOption, type DemoO
 export const DEMOS: readonly Demo[] = [
   backpropDemo, chainRuleDemo, graphDemo, optimizersDemo, scheduleDemo,
   sgdStepDemo, momentumStepsDemo, adamStepsDemo, reluDemo, detachDemo, batchnormDemo, lrSweepDemo, decayDemo, accumulationDemo,
+  precisionDemo, lossScalingDemo,
   checkpointingDemo,
 ];
 

@@ -59,7 +59,7 @@ export function scheduleDemoResult(o: ScheduleDemoOptions = {}): ScheduleDemoRes
 
 /** lr over steps 0..T as rows of characters, the top row at maxLr. */
 function asciiPlot(r: ScheduleDemoResult): string[] {
-  const f = optim.schedules.warmupCosine(r);
+  const f = optim.schedules.warmupCosine({ warmupSteps: r.warmupSteps, totalSteps: r.totalSteps, maxLr: r.maxLr, minLr: r.minLr });
   const grid = Array.from({ length: PLOT_HEIGHT }, () => new Array<string>(PLOT_WIDTH).fill(" "));
   for (let c = 0; c < PLOT_WIDTH; c++) {
     const t = Math.round((c * r.totalSteps) / (PLOT_WIDTH - 1));

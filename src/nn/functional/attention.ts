@@ -2,6 +2,7 @@
 // softmax. Legend: L queries, S keys, E query/key size, Ev value size; leading dims broadcast.
 
 import { add, mul } from "../../ops/binary.js";
+import { autocastActive, autocastLow, withoutAutocast } from "../../ops/autocast.js";
 import { matmul } from "../../ops/matmul.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
@@ -9,14 +10,16 @@ import { transpose } from "../../ops/shape/permute.js";
 import { where } from "../../ops/where.js";
 import { broadcastShapes, fmt } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { isFloat, isIntegral } from "../../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { dropout } from "./dropout.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface AttentionOptions {
   /** Query i may attend to keys j <= i (top-left aligned, like PyTorch). Not with `mask`. */
   isCausal?: boolean;
-  /** int32: nonzero = may attend; float: added to the scores. Broadcasts to (..., L, S). */
+  /** bool (true = may attend, as in PyTorch) or int32 (nonzero = may attend); float: added to the scores. Broadcasts to (..., L, S). */
   mask?: Tensor | null;
   /** Multiplies q k^T; default 1 / sqrt(E). */
   scale?: number | null;
@@ -26,9 +29,11 @@ export interface AttentionOptions {
 }
 
 const OP = "scaledDotProductAttention";
+const ATTENTION_OPTIONS = optionNames<AttentionOptions>({ isCausal: true, mask: true, scale: true, dropoutP: true, generator: true });
 
 /** (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev). Rows with every key masked give zeros. */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  checkOptionKeys(OP, opts, ATTENTION_OPTIONS);
   for (const [name, t] of [["q", q], ["k", k], ["v", v]] as const) {
     requireTensor(OP, t, name);
     requireFloat(OP, t, name);
@@ -49,7 +54,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (mask && isCausal) throw new ValueError(`${OP}: pass either mask or isCausal, not both`);
   if (mask) {
     requireTensor(OP, mask, "mask");
-    broadcastShapes(OP, mask.shape, [...batch, L, S]);
+    broadcastShapes(OP, mask.shape, [...batch, L, S], ["mask", "the attention scores (..., L, S)"]);
   }
   const scale = opts.scale ?? 1 / Math.sqrt(E);
   if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${OP}: scale must be a finite number, got ${String(scale)}`);
@@ -57,21 +62,34 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (typeof dropoutP !== "number" || !(dropoutP >= 0 && dropoutP <= 1)) {
     throw new ValueError(`${OP}: dropoutP must be between 0 and 1, got ${String(dropoutP)}`);
   }
-  if (mask && mask.dtype !== "int32" && mask.dtype !== "float32" && mask.dtype !== "float64") {
-    throw new DTypeError(`${OP}: mask must be int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
+  if (mask && !(mask.dtype === "bool" || mask.dtype === "int32" || isFloat(mask.dtype))) {
+    throw new DTypeError(`${OP}: mask must be bool (true = attend), int32 (nonzero = attend) or float (added), got ${mask.dtype}`);
   }
 
+  if (autocastActive()) {
+    // One low-precision op under autocast (PyTorch's policy): inputs cast down, the body not autocast again.
+    const [ql, kl, vl] = [autocastLow(q), autocastLow(k), autocastLow(v)];
+    const ml = mask && isFloat(mask.dtype) ? autocastLow(mask) : mask;
+    return withoutAutocast(() => attend(ql, kl, vl, ml, isCausal, scale, dropoutP, opts.generator, L, S));
+  }
+  return attend(q, k, v, mask, isCausal, scale, dropoutP, opts.generator, L, S);
+}
+
+function attend(
+  q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, isCausal: boolean, scale: number, dropoutP: number,
+  generator: Generator | undefined, L: number, S: number,
+): Tensor {
   let scores = mul(matmul(q, transpose(k, -2, -1)), scale); // (..., L, S)
   if (isCausal) scores = where(causalMask(L, S), scores, -Infinity);
-  if (mask) scores = mask.dtype === "int32" ? where(mask, scores, -Infinity) : add(scores, mask);
+  if (mask) scores = isIntegral(mask.dtype) ? where(mask, scores, -Infinity) : add(scores, mask);
   let attn = safeSoftmax(scores, -1);
-  if (dropoutP > 0) attn = dropout(attn, dropoutP, true, opts.generator ? { generator: opts.generator } : {});
+  if (dropoutP > 0) attn = dropout(attn, dropoutP, true, generator ? { generator } : {});
   return matmul(attn, v); // (..., L, Ev)
 }
 
-/** (L, S) int32: 1 where key j <= query i. */
+/** (L, S) bool: true where key j <= query i. */
 function causalMask(L: number, S: number): Tensor {
-  const m = new Int32Array(L * S);
+  const m = new Uint8Array(L * S);
   for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) m[i * S + j] = 1;
   return new Tensor(m, [L, S]);
 }

@@ -2,6 +2,7 @@
 // int32 class-index targets (fused kernel, or logSoftmax + nllLoss when class weights are given)
 // or float class-probability targets of the logits' shape.
 
+import { autocastFloat32 } from "../../ops/autocast.js";
 import { add, div, mul } from "../../ops/binary.js";
 import {
   type ClassLayout, type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout,
@@ -17,6 +18,7 @@ import { fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import { applyReduction } from "./reduction.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface CrossEntropyOptions {
   /** Index targets equal to this contribute no loss and no gradient (default -100). */
@@ -35,8 +37,12 @@ function classBroadcast(w: Tensor, x: Tensor, lay: ClassLayout): Tensor {
   return new Tensor(w.data, shape);
 }
 
+export const CROSS_ENTROPY_OPTIONS = optionNames<CrossEntropyOptions>({ ignoreIndex: true, labelSmoothing: true, reduction: true, weight: true });
+
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  logits = autocastFloat32(logits); // autocast: runs in float32
   const op = "crossEntropy";
+  checkOptionKeys(op, opts, CROSS_ENTROPY_OPTIONS);
   const lay = classLayout(op, logits);
   requireTensor(op, targets, "targets");
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);

@@ -8,6 +8,7 @@ import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
 import { ValueError } from "../../util/errors.js";
 import { type Generator, defaultGenerator } from "../../util/rng.js";
+import { checkOptionKeys } from "../../util/options.js";
 
 export interface DropoutOptions {
   /** Source of the mask; defaults to the global generator seeded by manualSeed(). */
@@ -15,6 +16,7 @@ export interface DropoutOptions {
 }
 
 export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOptions = {}): Tensor {
+  checkOptionKeys("dropout", opts, ["generator"]);
   requireTensor("dropout", x);
   requireFloat("dropout", x);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) {

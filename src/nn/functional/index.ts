@@ -13,6 +13,7 @@ export { type NllLossOptions, nllLoss } from "../../ops/nn/nll_loss.js";
 export { logSoftmax, softmax } from "../../ops/nn/softmax.js";
 export { linear } from "../../ops/matmul.js";
 export { type GeluOptions, gelu, relu, sigmoid, tanh } from "../../ops/unary.js";
+export * from "./activations.js";
 export { rmsNorm } from "../../ops/nn/rms_norm.js";
 export {
   type RotaryCache, type RotaryCacheOptions, type RotaryOptions, applyRotaryEmb, precomputeRotaryCache,

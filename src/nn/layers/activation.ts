@@ -6,9 +6,12 @@ import type { GeluOptions } from "../../ops/unary.js";
 import { ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { Module } from "../module.js";
+import { checkOptionKeys } from "../../util/options.js";
+import { requireTensor } from "../../ops/operand.js";
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.relu();
   }
 }
@@ -17,12 +20,14 @@ export class GELU extends Module {
   readonly approximate: "none" | "tanh";
   constructor(opts: GeluOptions = {}) {
     super();
+    checkOptionKeys("GELU", opts, ["approximate"]);
     this.approximate = opts.approximate ?? "none";
     if (this.approximate !== "none" && this.approximate !== "tanh") {
       throw new ValueError(`GELU: approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
     }
   }
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.gelu({ approximate: this.approximate });
   }
   protected override extraRepr(): string {
@@ -32,12 +37,14 @@ export class GELU extends Module {
 
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.tanh();
   }
 }
 
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return x.sigmoid();
   }
 }
@@ -46,9 +53,11 @@ export class Sigmoid extends Module {
 export class Dropout extends Module {
   constructor(readonly p = 0.5, readonly opts: { generator?: Generator } = {}) {
     super();
+    checkOptionKeys("Dropout", opts, ["generator"]);
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be between 0 and 1, got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {
+    requireTensor(this.constructor.name, x);
     return dropout(x, this.p, this.training, this.opts.generator ? { generator: this.opts.generator } : {});
   }
   protected override extraRepr(): string {

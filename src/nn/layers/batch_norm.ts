@@ -9,6 +9,8 @@ import { ShapeError, ValueError } from "../../util/errors.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkSize } from "./linear.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
+import { requireTensor } from "../../ops/operand.js";
 
 export interface BatchNormOptions {
   eps?: number;
@@ -33,6 +35,7 @@ export class BatchNorm1d extends Module {
 
   constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
     super();
+    checkOptionKeys("BatchNorm1d", opts, optionNames<BatchNormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true, dtype: true }));
     checkSize("BatchNorm1d", "numFeatures", numFeatures);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
@@ -53,6 +56,7 @@ export class BatchNorm1d extends Module {
 
   /** x (N, C) or (N, C, L). */
   forward(x: Tensor): Tensor {
+    requireTensor("BatchNorm1d", x);
     const C = this.numFeatures;
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
       throw new ShapeError(`BatchNorm1d: expected input (N, ${C}) or (N, ${C}, L), got ${fmt(x.shape)}`);

@@ -4,6 +4,7 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import { IndexError, ValueError } from "../../util/errors.js";
 import { Module } from "../module.js";
+import { describeValue } from "../../util/describe.js";
 
 /** A module whose forward maps one tensor to one tensor (what Sequential chains). */
 export type TensorModule = Module & { forward(x: Tensor): Tensor };
@@ -13,6 +14,9 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   constructor(modules: Iterable<M> = []) {
     super();
+    if (typeof (modules as Iterable<M> | null)?.[Symbol.iterator] !== "function") {
+      throw new ValueError(`${new.target.name}: modules must be an iterable of Modules, got ${describeValue(modules)}`);
+    }
     for (const m of modules) this.append(m);
   }
 

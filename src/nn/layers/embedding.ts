@@ -9,6 +9,7 @@ import { normal_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, checkSize } from "./linear.js";
+import { checkOptionKeys } from "../../util/options.js";
 
 export class Embedding extends Module {
   weight: Parameter;
@@ -17,6 +18,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: LayerOptions & { paddingIdx?: number | null } = {}) {
     super();
+    checkOptionKeys("Embedding", opts, ["dtype", "generator", "paddingIdx"]);
     checkSize("Embedding", "numEmbeddings", numEmbeddings);
     checkSize("Embedding", "embeddingDim", embeddingDim);
     let pad = opts.paddingIdx ?? null;

@@ -7,6 +7,9 @@ import type { FloatDType } from "../../util/dtype.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkSize } from "./linear.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
+import { describeValue } from "../../util/describe.js";
+import { ValueError } from "../../util/errors.js";
 
 export interface LayerNormOptions {
   eps?: number;
@@ -25,6 +28,10 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    checkOptionKeys("LayerNorm", opts, optionNames<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true, dtype: true }));
+    if (typeof normalizedShape !== "number" && !Array.isArray(normalizedShape)) {
+      throw new ValueError(`LayerNorm: normalizedShape must be a size or an array of sizes, got ${describeValue(normalizedShape)}`);
+    }
     const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     shape.forEach((s, i) => checkSize("LayerNorm", `normalizedShape[${i}]`, s));
     this.normalizedShape = Object.freeze(shape);

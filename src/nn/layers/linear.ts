@@ -10,6 +10,7 @@ import type { Generator } from "../../util/rng.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { checkOptionKeys } from "../../util/options.js";
 
 export interface LayerOptions {
   /** Parameter dtype, default "float32". */
@@ -29,6 +30,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LayerOptions & { bias?: boolean } = {}) {
     super();
+    checkOptionKeys("Linear", opts, ["dtype", "generator", "bias"]);
     checkSize("Linear", "inFeatures", inFeatures);
     checkSize("Linear", "outFeatures", outFeatures);
     const dtype = opts.dtype ?? "float32";

@@ -5,6 +5,7 @@ import { ValueError } from "../../util/errors.js";
 import { GELU, Dropout, ReLU, Sigmoid, Tanh } from "./activation.js";
 import { type TensorModule, Sequential } from "./container.js";
 import { type LayerOptions, Linear } from "./linear.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export type ActivationName = "relu" | "gelu" | "tanh" | "sigmoid";
 
@@ -31,6 +32,7 @@ export class MLP extends Sequential {
   /** sizes = [in, hidden..., out], at least two entries. */
   constructor(readonly sizes: readonly number[], opts: MLPOptions = {}) {
     super();
+    checkOptionKeys("MLP", opts, optionNames<MLPOptions>({ dtype: true, generator: true, activation: true, dropout: true, bias: true }));
     if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError(`MLP: sizes needs at least [in, out], got ${JSON.stringify(sizes)}`);
     const p = opts.dropout ?? 0;
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValueError(`MLP: dropout must be between 0 and 1, got ${String(p)}`);

@@ -16,7 +16,7 @@ import { checkIndexRange, requireIndex } from "./validate.js";
  * tensor of `shape`: coordinates are the grid's own, except along `d` where `idx` gives it
  * (or, with idx null, the grid coordinate itself).
  */
-function flatPositions(shape: readonly number[], grid: readonly number[], d: number, idx: Int32Array | null): Int32Array {
+export function flatPositions(shape: readonly number[], grid: readonly number[], d: number, idx: Int32Array | null): Int32Array {
   const strides = contiguousStrides(shape);
   const nd = grid.length;
   let n = 1;
@@ -39,7 +39,7 @@ function flatPositions(shape: readonly number[], grid: readonly number[], d: num
 }
 
 /** index must have x's ndim and fit inside `limit` on every dim other than `d` (all dims when d < 0). */
-function checkGrid(op: string, index: Tensor, limit: Tensor, limitName: string, d: number, dim: number): void {
+export function checkGrid(op: string, index: Tensor, limit: Tensor, limitName: string, d: number, dim: number): void {
   const fits = index.ndim === limit.ndim && index.shape.every((s, k) => k === d || s <= limit.shape[k]!);
   if (!fits) {
     const where = d >= 0 ? `on every dimension except dimension ${dim}` : "on every dimension";
@@ -95,8 +95,10 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const out = new Tensor(x.data.slice(), x.shape);
   if (out.data instanceof Int32Array) {
     for (let i = 0; i < dst.length; i++) out.data[dst[i]!]! += picked[i]!; // the scatter-add kernel is float-only
+  } else if (out.data instanceof Uint8Array) {
+    for (let i = 0; i < dst.length; i++) out.data[dst[i]!]! |= picked[i]!; // bool addition is logical or
   } else {
-    be.embeddingBackward(picked as FloatArray, dst, 1, out.data);
+    be.embeddingBackward(picked as FloatArray, dst, 1, out.data as FloatArray);
   }
   return record("scatterAdd", [x, src], out, (g, needs) => {
     let gsrc: Tensor | null = null;

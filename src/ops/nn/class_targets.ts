@@ -47,6 +47,7 @@ export function classLayout(op: string, input: Tensor): ClassLayout {
 
 /** Validate int32 class-index targets: shape, and every value in [0, C) or equal to ignoreIndex. */
 export function checkIndexTargets(op: string, input: Tensor, targets: Tensor, lay: ClassLayout, ignoreIndex: number): void {
+  requireTensor(op, targets, "targets");
   if (targets.dtype !== "int32") {
     throw new DTypeError(`${op}: class-index targets must be int32, got dtype ${targets.dtype}`);
   }

@@ -9,6 +9,7 @@ import { Tensor } from "../../tensor/tensor.js";
 import { allocate } from "../../util/dtype.js";
 import { DTypeError, IndexError, ShapeError } from "../../util/errors.js";
 import { castTensor, requireTensor } from "../operand.js";
+import { checkOptionKeys } from "../../util/options.js";
 
 export interface EmbeddingOptions {
   /** Row whose gradient stays zero (may be negative, counting from V). */
@@ -16,6 +17,7 @@ export interface EmbeddingOptions {
 }
 
 export function embedding(idx: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  checkOptionKeys("embedding", opts, ["paddingIdx"]);
   requireTensor("embedding", idx, "indices");
   requireTensor("embedding", weight, "weight");
   if (idx.dtype !== "int32") throw new DTypeError(`embedding: indices must be int32, got dtype ${idx.dtype} ${fmt(idx.shape)}`);

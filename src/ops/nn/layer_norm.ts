@@ -1,6 +1,7 @@
 // layerNorm over the trailing `normalizedShape` dims on the backend's fused kernels:
 // x viewed as (R, C) with C = prod(normalizedShape); gradients for x, weight and bias.
 
+import { autocastFloat32 } from "../autocast.js";
 import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
@@ -36,6 +37,9 @@ export function layerNorm(
   if (weight) checkParam("weight", weight, normalizedShape);
   if (bias) checkParam("bias", bias, normalizedShape);
   if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`layerNorm: eps must be a non-negative number, got ${eps}`);
+  x = autocastFloat32(x); // autocast: runs in float32
+  weight = autocastFloat32(weight);
+  bias = autocastFloat32(bias);
 
   let dtype = x.dtype;
   if (weight) dtype = promoteTypes(dtype, weight.dtype);

@@ -2,6 +2,7 @@
 // per-class weights: loss_i = -w[t_i] * logp[i, t_i]; "mean" divides by the sum of w[t_i]
 // over non-ignored targets (PyTorch semantics). A gather, so plain loops over the targets.
 
+import { autocastFloat32 } from "../autocast.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -9,6 +10,7 @@ import { allocate } from "../../util/dtype.js";
 import {
   type Reduction, checkClassWeight, checkIgnoreIndex, checkIndexTargets, checkReduction, classLayout, reduceRows, rowGrads,
 } from "./class_targets.js";
+import { checkOptionKeys, optionNames } from "../../util/options.js";
 
 export interface NllLossOptions {
   /** Targets equal to this contribute nothing (default -100). */
@@ -18,8 +20,12 @@ export interface NllLossOptions {
   weight?: Tensor | null;
 }
 
+export const NLL_LOSS_OPTIONS = optionNames<NllLossOptions>({ ignoreIndex: true, reduction: true, weight: true });
+
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  logProbs = autocastFloat32(logProbs); // autocast: runs in float32
   const op = "nllLoss";
+  checkOptionKeys(op, opts, NLL_LOSS_OPTIONS);
   const lay = classLayout(op, logProbs);
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex ?? -100);
   const reduction = checkReduction(op, opts.reduction ?? "mean");

@@ -1,6 +1,7 @@
 // softmax / logSoftmax over any dim on the backend's fused, numerically stable row kernels.
 // A dim other than the last is moved last with a strided copy, and the result moved back.
 
+import { autocastFloat32 } from "../autocast.js";
 import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
@@ -54,11 +55,13 @@ function zeroMaskedRows(x: FloatArray, rows: number, cols: number, y: FloatArray
 
 /** exp(x) / sum(exp(x)) along `dim` (default the last), computed stably (max subtracted). */
 export function softmax(x: Tensor, dim = -1): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   return softmaxOp("softmax", "softmax", x, dim);
 }
 
 /** x - logsumexp(x) along `dim` (default the last). */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  x = autocastFloat32(x); // autocast: runs in float32
   return softmaxOp("logSoftmax", "logSoftmax", x, dim);
 }
 

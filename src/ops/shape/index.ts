@@ -7,3 +7,6 @@ export { narrow, slice } from "./slice.js";
 export { chunk, split } from "./split.js";
 export { squeeze, unsqueeze } from "./squeeze.js";
 export * from "../indexing/index.js";
+export { flip, roll } from "./flip.js";
+export { diag, diagonal, tril, triu } from "./diagonal.js";
+export { repeat, repeatInterleave, unflatten } from "./repeat.js";

@@ -1,14 +1,14 @@
 // reshape / view / flatten: a new shape over the same contiguous storage (no copy).
 
 import { record } from "../../autograd/index.js";
-import { fmt, normalizeDim, numel } from "../../shape/shape.js";
+import { checkShapeArg, fmt, normalizeDim, numel } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { ShapeError } from "../../util/errors.js";
 import { requireTensor } from "../operand.js";
 
 /** Resolve one -1 entry and check the element count. */
 export function inferShape(op: string, shape: readonly number[], count: number, from: readonly number[]): number[] {
-  const out = [...shape];
+  const out = checkShapeArg(op, shape);
   const free = out.indexOf(-1);
   if (out.indexOf(-1, free + 1) !== -1 && free !== -1) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmt(shape)}`);
   for (const s of out) {

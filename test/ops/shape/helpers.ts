@@ -20,6 +20,7 @@ export function close(actual: NestedArray, expected: NestedArray, tol = 1e-12, p
     assert.ok(a === expected || Math.abs(a - expected) <= tol * Math.max(1, Math.abs(expected)), `at ${path || "top"}: ${a} vs ${expected}`);
     return;
   }
+  if (typeof expected === "boolean") return assert.equal(actual, expected, `at ${path || "top"}`);
   assert.ok(Array.isArray(actual), `at ${path || "top"}: expected an array`);
   assert.equal((actual as NestedArray[]).length, expected.length, `length at ${path || "top"}`);
   expected.forEach((e, i) => close((actual as NestedArray[])[i]!, e, tol, `${path}[${i}]`));
