@@ -23,3 +23,4 @@ export * as train from "./train/index.js";
 export * as amp from "./amp/index.js";
 export { OptionError } from "./util/options.js";
 export { type SetNumThreadsOptions, availableCores } from "./backend/index.js";
+export { type CheckpointOptions, checkpoint } from "./autograd/checkpoint.js";

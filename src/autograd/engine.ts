@@ -18,6 +18,21 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/**
+ * Internal (checkpoint's recomputation): gradients reaching a leaf, or an edge into one of the
+ * `stops` nodes (the producers of tensors a checkpointed function closed over), are added to
+ * `sink` under that tensor instead of being accumulated into .grad or propagated further.
+ */
+export interface BackwardCapture {
+  readonly stops: ReadonlyMap<Node, Tensor>;
+  readonly sink: Map<Tensor, Tensor>;
+}
+
+function addToSink(sink: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = sink.get(t);
+  sink.set(t, prev ? addGrads(prev, g) : g);
+}
+
 /** Max-heap of nodes by creation order. */
 class NodeHeap {
   private items: Node[] = [];
@@ -99,7 +114,7 @@ function commitGrad(t: Tensor, g: Tensor): void {
  * anywhere (a rule, a hook, an in-place check) leaves every .grad and the graph as they were,
  * so backward can be retried.
  */
-export function runBackward(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions = {}): void {
+export function runBackward(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions = {}, capture?: BackwardCapture): void {
   if (!root.requiresGrad) {
     throw new AutogradError(`backward: the tensor (shape ${fmt(root.shape)}) does not require grad and has no gradFn`);
   }
@@ -126,16 +141,20 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
   anomalyState.backwardDepth++;
   try {
     // Backward computes in the dtypes the forward pass chose: autocast is off while it runs.
-    withAutocastState(null, () => backwardPasses(root, seed, retain));
+    withAutocastState(null, () => backwardPasses(root, seed, retain, capture));
   } finally {
     anomalyState.backwardDepth--;
   }
 }
 
-function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
+function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: BackwardCapture | undefined): void {
   noGrad(() => {
     const rootNode = root.gradFn as Node | null;
     if (rootNode === null) {
+      if (capture) {
+        addToSink(capture.sink, root, seed);
+        return;
+      }
       const g = runHooks(root.leafHooks, seed, leafLabel(root));
       commitGrad(root, g);
       return;
@@ -147,7 +166,7 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
     while (stack.length > 0) {
       const n = stack.pop()!;
       for (const e of n.edges) {
-        if (!e.node) continue;
+        if (!e.node || capture?.stops.has(e.node)) continue;
         const c = deps.get(e.node);
         if (c === undefined) {
           deps.set(e.node, 1);
@@ -160,14 +179,16 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean): void {
     // buffer pool (see GradRecycler).
     const fresh = beginTracking();
     try {
-      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh));
+      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh), capture);
     } finally {
       endTracking(fresh);
     }
   });
 }
 
-function runNodes(rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain: boolean, rc: GradRecycler): void {
+function runNodes(
+  rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain: boolean, rc: GradRecycler, capture: BackwardCapture | undefined,
+): void {
   {
     const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
     const leafGrads = new Map<Tensor, Tensor>();
@@ -199,7 +220,10 @@ function runNodes(rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain:
         const e = node.edges[i]!;
         const gi = grads[i];
         if (!e.node && !e.leaf) continue;
-        if (e.node) {
+        const stop = e.node && capture ? capture.stops.get(e.node) : undefined;
+        if (stop) {
+          if (gi) addToSink(capture!.sink, stop, castTo(sumToShape(node.name, gi, e.shape), e.dtype));
+        } else if (e.node) {
           const left = deps.get(e.node)! - 1;
           deps.set(e.node, left);
           if (gi) {
@@ -229,6 +253,16 @@ function runNodes(rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain:
       }
       rc.drop(consumed);
       rc.flush();
+    }
+    if (capture) {
+      // The checkpoint node hands these to the outer backward, which runs hooks and commits.
+      for (const [leaf, g] of leafGrads) {
+        rc.escape(g); // the outer backward owns it now: never back to the pool from here
+        addToSink(capture.sink, leaf, g);
+      }
+      for (const [t, g] of retained) commitGrad(t, g);
+      if (!retain) for (const n of visited) n.release();
+      return;
     }
     // Leaf hooks see each leaf's total gradient; they may still throw, so run them all first.
     const finals: [Tensor, Tensor][] = [];

@@ -19,3 +19,6 @@ export {
 export {
   type GraphView, type GraphViewOptions, type ViewNode, buildGraphView, formatBytes, toDot, toMermaid,
 } from "./graph_views.js";
+export { type MemoryStats, memoryStats, resetPeak } from "./saved_memory.js";
+export { type SavedTensorInfo, savedTensors } from "./saved_tensors.js";
+export { type CheckpointOptions, type CheckpointOutput, checkpoint } from "./checkpoint.js";

@@ -4,6 +4,7 @@
 import type { DType } from "../util/dtype.js";
 import { type GradHook, type Tensor, type VersionCounter, versionCounterOf } from "../tensor/tensor.js";
 import { moduleScope } from "./module_scope.js";
+import { type HeldStorage, acquire, heldStorages, releaseHeld, unwatchNode, watchNode } from "./saved_memory.js";
 
 /** Where an input's gradient goes: into another node, into a leaf's .grad, or nowhere. */
 export interface Edge {
@@ -61,10 +62,13 @@ export class Node {
   readonly modulePath: string | null;
   /** Set by record() in anomaly mode only. */
   anomaly: AnomalyRecord | null = null;
+  /** Distinct storages the rule keeps alive (saves plus private buffers), for memory accounting. */
+  held: readonly HeldStorage[];
   private rule: BackwardRule | null;
   private freedFlag = false;
 
-  constructor(name: string, edges: readonly Edge[], out: Tensor, rule: BackwardRule, saves: readonly Tensor[]) {
+  /** `holds`: tensors the rule keeps besides `saves` (masks, probabilities), counted as memory only. */
+  constructor(name: string, edges: readonly Edge[], out: Tensor, rule: BackwardRule, saves: readonly Tensor[], holds: readonly Tensor[] = []) {
     this.name = name;
     this.saved = saves.map((t) => {
       const counter = versionCounterOf(t.data);
@@ -76,6 +80,9 @@ export class Node {
     this.outShape = out.shape;
     this.outDType = out.dtype;
     this.rule = rule;
+    this.held = heldStorages(holds.length === 0 ? saves : [...saves, ...holds]);
+    acquire(this.held, name, this.modulePath);
+    watchNode(this, this.held);
   }
 
   get freed(): boolean {
@@ -106,6 +113,11 @@ export class Node {
 
   /** Drop the rule and with it every saved tensor. */
   release(): void {
+    if (!this.freedFlag && this.held.length > 0) {
+      unwatchNode(this);
+      releaseHeld(this.held);
+      this.held = [];
+    }
     this.rule = null;
     this.freedFlag = true;
   }

@@ -7,3 +7,6 @@ export type { BackwardRule } from "./node.js";
 export { currentModulePath, enableModuleTracking, isModuleTrackingEnabled, trackModulePaths } from "./module_scope.js";
 export { AnomalyError, type AnomalyDetails, type AnomalyInput, detectAnomaly, enableAnomalyDetection, isAnomalyEnabled } from "./anomaly.js";
 export { type GraphView, type GraphViewOptions, type ViewNode, buildGraphView, toDot, toMermaid } from "./graph_views.js";
+export { type MemoryStats, memoryStats, resetPeak } from "./saved_memory.js";
+export { type SavedTensorInfo, savedTensors } from "./saved_tensors.js";
+export { type CheckpointOptions, checkpoint } from "./checkpoint.js";

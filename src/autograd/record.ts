@@ -4,6 +4,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { anomalyState, captureCreation, checkForward } from "./anomaly.js";
 import { isGradEnabled } from "./grad_mode.js";
+import { captureFrames, noteCaptured } from "./capture.js";
 import { type BackwardRule, type Edge, Node } from "./node.js";
 
 export function needsGraph(inputs: readonly Tensor[]): boolean {
@@ -18,12 +19,18 @@ export interface RecordOptions {
    * place before backward makes backward throw. Pass [] for rules that read no data (add, reshape).
    */
   saves?: readonly Tensor[];
+  /**
+   * Other tensors the rule's closure keeps alive (a dropout mask, saved probabilities). They are
+   * not version-checked; they count in autograd.memoryStats() (default: none).
+   */
+  holds?: readonly Tensor[];
 }
 
 /** Attach `out` to the graph as the result of `name`(inputs); returns `out`. */
 export function record(name: string, inputs: readonly Tensor[], out: Tensor, rule: BackwardRule, opts: RecordOptions = {}): Tensor {
   const anomaly = anomalyState.users > 0 && anomalyState.backwardDepth === 0;
   if (anomaly) checkForward(name, inputs, out);
+  if (captureFrames.length > 0) noteCaptured(inputs);
   if (!needsGraph(inputs)) return out;
   const edges: Edge[] = inputs.map((t) => ({
     node: t.requiresGrad && !t.isLeaf ? (t.gradFn as Node) : null,
@@ -31,7 +38,7 @@ export function record(name: string, inputs: readonly Tensor[], out: Tensor, rul
     shape: t.shape,
     dtype: t.dtype,
   }));
-  const node = new Node(name, edges, out, rule, opts.saves ?? inputs);
+  const node = new Node(name, edges, out, rule, opts.saves ?? inputs, opts.holds);
   if (anomaly) node.anomaly = { creation: captureCreation(), inputs };
   out.setGradFn(node);
   return out;

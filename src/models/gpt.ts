@@ -11,6 +11,8 @@
 // exactly like PyTorch's state_dict(). loadStateDict accepts either form: with a tied head,
 // `lm_head.weight` may be absent, or present and equal to `transformer.wte.weight`.
 
+import { checkpoint } from "../autograd/checkpoint.js";
+import { isGradEnabled } from "../autograd/grad_mode.js";
 import { Module, type LoadStateDictResult, type StateDict, StateDictError } from "../nn/module.js";
 import { crossEntropy } from "../nn/functional/cross_entropy.js";
 import { Dropout } from "../nn/layers/activation.js";
@@ -75,6 +77,7 @@ export class GPT extends Module implements CausalLM {
   readonly config: Readonly<GPTConfig>;
   readonly dtype: FloatDType;
   transformer: GPTTransformer;
+  private readonly dropoutGenerator: Generator | undefined;
   lm_head: Linear;
 
   constructor(config: Partial<GPTConfig> = {}, opts: GPTOptions = {}) {
@@ -84,6 +87,7 @@ export class GPT extends Module implements CausalLM {
     if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`GPT: dtype must be "float32" or "float64", got ${String(dtype)}`);
     this.config = Object.freeze(cfg);
     this.dtype = dtype;
+    this.dropoutGenerator = opts.dropoutGenerator;
     // The layers' own default init is overwritten by resetParameters: feed it a scratch generator so
     // `manualSeed(s); new GPT(c)` and `new GPT(c, { generator: new Generator(s) })` give the same weights.
     const scratch = new Generator(0);
@@ -149,7 +153,11 @@ export class GPT extends Module implements CausalLM {
     const { wte, wpe, drop, h } = this.transformer;
     const pos = new Tensor(Int32Array.from({ length: T }, (_, i) => i), [T]);
     let x = drop.forward(add(wte.forward(idx), wpe.forward(pos))); // (B, T, C) + (T, C)
-    for (const block of h) x = block.forward(x);
+    if (this.config.checkpointing === "blocks" && isGradEnabled()) {
+      // Keep only each block's input; its activations are recomputed (same dropout masks) in backward.
+      const generators = this.dropoutGenerator ? [this.dropoutGenerator] : [];
+      for (const block of h) x = checkpoint((t: Tensor) => block.forward(t), x, { generators });
+    } else for (const block of h) x = block.forward(x);
     return x;
   }
 

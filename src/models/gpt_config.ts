@@ -18,9 +18,17 @@ export interface GPTConfig {
   bias: boolean;
   /** lm_head shares the token-embedding matrix (GPT-2: true). */
   tieWeights: boolean;
+  /**
+   * Gradient checkpointing (a training choice, not architecture; optional, absent = "none"):
+   * "blocks" runs each transformer block under autograd's checkpoint(), keeping only its input
+   * and recomputing its activations during backward.
+   */
+  checkpointing?: GPTCheckpointing;
 }
 
-export const GPT_CONFIG_KEYS = ["vocabSize", "blockSize", "nLayer", "nHead", "nEmbd", "dropout", "bias", "tieWeights"] as const;
+export type GPTCheckpointing = "none" | "blocks";
+
+export const GPT_CONFIG_KEYS = ["vocabSize", "blockSize", "nLayer", "nHead", "nEmbd", "dropout", "bias", "tieWeights", "checkpointing"] as const;
 
 /** nanoGPT's GPTConfig defaults (vocab_size 50304 is GPT-2's 50257 padded to a multiple of 64). */
 export const GPT_CONFIG_DEFAULTS: Readonly<GPTConfig> = Object.freeze({
@@ -57,5 +65,8 @@ export function validateGPTConfig(config: Partial<GPTConfig> = {}): GPTConfig {
   checkNumberKey(M, "dropout", c.dropout, 0, 1, true);
   checkBoolKey(M, "bias", c.bias);
   checkBoolKey(M, "tieWeights", c.tieWeights);
+  if (c.checkpointing !== undefined && c.checkpointing !== "none" && c.checkpointing !== "blocks") {
+    throw new ModelConfigError(`${M}: config.checkpointing must be "none" or "blocks", got ${JSON.stringify(c.checkpointing)}`, "checkpointing");
+  }
   return c;
 }

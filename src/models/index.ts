@@ -14,3 +14,4 @@ export {
 } from "./llama_config.js";
 export { LlamaAttention, LlamaDecoderLayer, type LlamaLayerOptions, LlamaMLP, type RopeTables } from "./llama_blocks.js";
 export { Llama, type LlamaOptions, LlamaModel } from "./llama.js";
+export type { GPTCheckpointing } from "./gpt_config.js";

@@ -41,7 +41,7 @@ function unaryOp(op: UnaryOp, x: Tensor, name: string = op): Tensor {
     const gx = emptyUninit(out.shape, out.dtype);
     getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too (tanh, sigmoid, exp...)
 }
 
 export const neg = (x: Tensor): Tensor => unaryOp("neg", x);
@@ -96,7 +96,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     mask = mask ? binaryForward("mul", mask, m)[2] : m;
   }
   const keep = mask!;
-  return record("clamp", [x], out, (g) => [mul(g, keep)], { saves: [] });
+  return record("clamp", [x], out, (g) => [mul(g, keep)], { saves: [], holds: [keep] });
 }
 
 /** x where x > 0, else negativeSlope * x (a composition, so its gradient comes from where and mul). */

@@ -49,7 +49,7 @@ export function variance(x: Tensor, dim?: Dims, keepDim = false, opts: VarOption
   const { diff, v, denom, outShape } = moments("var", x, dim, keepDim, opts);
   const out = new Tensor(v.data, outShape);
   // d var / dx = 2 (x - mean) / denom (the mean's own dependence sums to zero).
-  return record("var", [x], out, (g) => [mul(diff, div(new Tensor(g.data, v.shape), denom / 2))], { saves: [] }); // diff is private
+  return record("var", [x], out, (g) => [mul(diff, div(new Tensor(g.data, v.shape), denom / 2))], { saves: [], holds: [diff] }); // diff is private
 }
 
 /** Standard deviation: sqrt(var). Where it is 0 the gradient is 0 (PyTorch's convention). */

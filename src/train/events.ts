@@ -15,6 +15,11 @@ export interface StepRecord {
   tokensPerSec: number;
   /** Training seconds since the run began (summed over resumed sessions). */
   elapsedSec: number;
+  /**
+   * Peak bytes the autograd graph held for backward during this step (saved activations,
+   * parameters excluded; autograd.memoryStats), over all its micro-batches.
+   */
+  activationBytes?: number;
   /** Set on evaluation steps. */
   valLoss?: number;
   trainLoss?: number;
@@ -63,6 +68,8 @@ export interface TrainSummary {
   unigramEntropy: number;
   sample: string | null;
   checkpoint: string | null;
+  /** The largest per-step activationBytes of this session (0 when no step ran). */
+  peakActivationBytes?: number;
 }
 
 export interface TrainerEvents {

@@ -1,5 +1,6 @@
 // metrics.jsonl: one JSON object per logged step, appended as the run goes, fields in a fixed
-// order (step, loss, lr, gradNorm, tokensPerSec, elapsedSec, then valLoss, trainLoss on eval steps).
+// order (step, loss, lr, gradNorm, tokensPerSec, elapsedSec, activationBytes, then valLoss,
+// trainLoss on eval steps).
 
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -9,6 +10,7 @@ import type { Trainer } from "./trainer.js";
 
 export function metricsLine(r: StepRecord): string {
   const o: Record<string, unknown> = { step: r.step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, tokensPerSec: r.tokensPerSec, elapsedSec: r.elapsedSec };
+  if (r.activationBytes !== undefined) o["activationBytes"] = r.activationBytes;
   if (r.valLoss !== undefined) o["valLoss"] = r.valLoss;
   if (r.trainLoss !== undefined) o["trainLoss"] = r.trainLoss;
   if (r.health !== undefined) o["health"] = r.health;

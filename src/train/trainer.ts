@@ -7,6 +7,7 @@
 
 import { EventEmitter } from "node:events";
 import { noGrad } from "../autograd/grad_mode.js";
+import { memoryStats, resetPeak } from "../autograd/saved_memory.js";
 import { BatchSampler } from "../data/batch_sampler.js";
 import { unigramEntropy } from "../data/dataset.js";
 import type { Tokenizer } from "../data/tokenizer.js";
@@ -68,6 +69,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   bestValLoss: number | null = null;
   lastEval: EvalRecord | null = null;
   resumedFrom: string | null = null;
+  /** The largest per-step activationBytes since this trainer was created. */
+  peakActivationBytes = 0;
   private readonly params: Tensor[];
   private readonly namedParams: (readonly [string, Tensor])[];
   readonly detectAnomaly: boolean;
@@ -133,6 +136,9 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const t0 = performance.now();
     this.model.train();
     this.optimizer.zeroGrad();
+    // Peak saved-activation bytes of this step, relative to what other graphs held before it.
+    const heldBefore = memoryStats().liveBytes;
+    resetPeak();
     let loss = 0;
     for (let micro = 0; micro < gradAccum; micro++) {
       const { x, y, batchSize, blockSize } = this.trainBatches.next();
@@ -154,7 +160,9 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     this.scheduler.step();
     this.step++;
     const seconds = (performance.now() - t0) / 1000;
-    const rec: StepRecord = { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0 };
+    const activationBytes = Math.max(0, memoryStats().peakBytes - heldBefore);
+    if (activationBytes > this.peakActivationBytes) this.peakActivationBytes = activationBytes;
+    const rec: StepRecord = { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0, activationBytes };
     if (report) {
       // Norms and counts of the pre-clip gradients; update ratios of the step just taken.
       const after = gradientReport(this.model);
@@ -286,6 +294,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       unigramEntropy: this.trainEntropy,
       sample,
       checkpoint,
+      peakActivationBytes: this.peakActivationBytes,
     };
     this.emit("end", summary);
     return summary;

@@ -191,3 +191,21 @@ describe("demo listing", () => {
     }
   });
 });
+
+describe("demo checkpointing", () => {
+  it("pins the peak bytes (6.01x smaller) and bit-identical gradients; --json", async () => {
+    const { checkpointingDemo, checkpointingDemoResult } = await import("../../src/cli/demos/checkpointing.js");
+    const r = checkpointingDemoResult();
+    assert.deepEqual(r.rows.map((row) => [row.checkpointing, row.peakActivationBytes]), [["none", 4565664], ["blocks", 759428]]);
+    assert.equal(r.memoryRatio.toFixed(2), "6.01");
+    assert.equal(r.maxGradDiff, 0);
+    assert.equal(r.bitIdentical, true);
+    assert.equal(r.rows[0]!.loss, r.rows[1]!.loss);
+    assert.ok(r.rows.every((row) => row.stepMs > 0));
+    const text = checkpointingDemo.run({});
+    assert.match(text, /\n {2}none +\d\.\d{6} +4565664 B \(4\.35 MiB\) +\d+\.\d\n {2}blocks +\d\.\d{6} +759428 B \(742 KiB\) +\d+\.\d\n/);
+    assert.match(text, /Peak activation memory: 6\.01× smaller with blocks\./);
+    assert.match(text, /max \|g_none − g_blocks\| = 0\.00e\+0 over every parameter: bit-identical\./);
+    assert.equal(JSON.parse(checkpointingDemo.run({ json: true })).memoryRatio.toFixed(2), "6.01");
+  });
+});

@@ -62,8 +62,8 @@ describe("Trainer", () => {
     await trainer.run();
     const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(lines.length, 10);
-    assert.deepEqual(Object.keys(lines[0]), ["step", "loss", "lr", "gradNorm", "tokensPerSec", "elapsedSec"]);
-    assert.deepEqual(Object.keys(lines[4]), ["step", "loss", "lr", "gradNorm", "tokensPerSec", "elapsedSec", "valLoss", "trainLoss"]);
+    assert.deepEqual(Object.keys(lines[0]), ["step", "loss", "lr", "gradNorm", "tokensPerSec", "elapsedSec", "activationBytes"]);
+    assert.deepEqual(Object.keys(lines[4]), ["step", "loss", "lr", "gradNorm", "tokensPerSec", "elapsedSec", "activationBytes", "valLoss", "trainLoss"]);
     lines.forEach((l, i) => assert.deepEqual(l, JSON.parse(JSON.stringify(seen[i]))));
     assert.ok(lines[9].elapsedSec > lines[0].elapsedSec);
   });

@@ -10,6 +10,7 @@ import { prepareData } from "../../data/dataset.js";
 import { TokenizerError } from "../../data/errors.js";
 import { CheckpointMismatchError } from "../../train/checkpoint_errors.js";
 import { writeFileAtomic } from "../../io/atomic.js";
+import { formatBytes } from "../../autograd/graph_views.js";
 import { architecture } from "../../train/architectures.js";
 import { readCheckpoint } from "../../train/checkpoint.js";
 import { resolveCheckpointDir, runDirOf } from "../../train/checkpoint_store.js";
@@ -69,7 +70,11 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
       throw new UsageError(`${flagOf(k)} ${s.train[k]} differs from the checkpoint's ${saved.config[k]} (${ckpt.dir}/trainer.json); a resumed run keeps its settings (only ${RESUMABLE_OVERRIDES.map(flagOf).join(", ")} may change)`);
     }
   }
+  const modelConfig = { ...ckpt.modelConfig };
+  // Checkpointing changes how gradients are computed, not what they are: a resumed run may switch it.
+  if (s.explicit.has("checkpointing") && "checkpointing" in s.model) modelConfig["checkpointing"] = s.model["checkpointing"];
   for (const [k, v] of Object.entries(s.model)) {
+    if (k === "checkpointing") continue;
     if (s.explicit.has(k) && ckpt.modelConfig[k] !== v) throw new UsageError(`${flagOf(k)} ${String(v)} differs from the checkpoint's ${String(ckpt.modelConfig[k])} (${ckpt.dir}/config.json)`);
   }
   const extra = saved.extra as unknown as RunExtra;
@@ -82,7 +87,7 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
     if (e instanceof TrainConfigError) throw new UsageError(`${e.message} (with the checkpoint's settings from ${ckpt.dir}/trainer.json)`);
     throw e;
   }
-  return { train, modelConfig: ckpt.modelConfig, extra };
+  return { train, modelConfig, extra };
 }
 
 export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAnomaly?: boolean } = {}): Promise<TrainSummary> {
@@ -189,6 +194,9 @@ export function formatSummary(s: TrainSummary, runDir: string, losses: readonly 
     ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} (${losses.length} steps)`] : []),
     `checkpoint: ${s.checkpoint ?? "-"}`,
   ];
+  if (s.peakActivationBytes !== undefined && s.stepsThisRun > 0) {
+    lines.splice(3, 0, `peak activation memory per step: ${formatBytes(s.peakActivationBytes)} (saved for backward; parameters excluded)`);
+  }
   if (s.sample !== null) lines.push("sample:", s.sample.replace(/^\n/, ""));
   return lines.join("\n") + "\n";
 }

@@ -34,6 +34,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { flag: "--n-head", key: "nHead", target: "model", kind: "int", help: "attention heads (must divide --n-embd)", default: MODEL_DEFAULTS.nHead },
   { flag: "--n-embd", key: "nEmbd", target: "model", kind: "int", help: "channels (C)", default: MODEL_DEFAULTS.nEmbd },
   { flag: "--dropout", key: "dropout", target: "model", kind: "number", help: "dropout probability in [0, 1)", default: MODEL_DEFAULTS.dropout },
+  { flag: "--checkpointing", key: "checkpointing", target: "model", kind: "string", help: "gradient checkpointing: none, or blocks (recompute each block's activations in backward: less memory, more compute)", default: "none", choices: ["none", "blocks"] },
   T("--lr", "lr", "number", "peak learning rate"),
   T("--min-lr", "minLr", "number", "final learning rate of the cosine decay"),
   T("--warmup-steps", "warmupSteps", "int", "linear warmup steps"),
@@ -161,6 +162,11 @@ export function resolveTrainSettings(given: Record<string, unknown>, fromFile: R
   };
   // bias / tieWeights only when given: each architecture has its own defaults (GPT: both true).
   for (const k of ["bias", "tieWeights"]) if (merged[k] !== undefined) model[k] = merged[k];
+  if (merged["checkpointing"] !== undefined) {
+    const c = merged["checkpointing"];
+    if (c !== "none" && c !== "blocks") throw range("--checkpointing", "none or blocks", c);
+    model["checkpointing"] = c;
+  }
   if ((model["nEmbd"] as number) % (model["nHead"] as number) !== 0) {
     throw new UsageError(`--n-embd (${model["nEmbd"]}) must be divisible by --n-head (${model["nHead"]})`);
   }

@@ -25,6 +25,7 @@ import { accumulationDemo } from "./accumulation.js";
 import { precisionDemo } from "./precision.js";
 import { lossScalingDemo } from "./loss_scaling.js";
 import { warmupDemo } from "./warmup.js";
+import { checkpointingDemo } from "./checkpointing.js";
 import { DEMO_SECTIONS, type Demo } from "./registry.js";
 
 export { DEMO_SECTIONS, type DemoSection, type Demo, type DemoOption, type DemoOptionValue, type DemoOptionValues, defineDemo, jsonOption, jsonOrText, numberOption } from "./registry.js";
@@ -34,6 +35,7 @@ export const DEMOS: readonly Demo[] = [
   sgdStepDemo, momentumStepsDemo, adamStepsDemo, reluDemo, detachDemo, batchnormDemo, lrSweepDemo, decayDemo, accumulationDemo,
   precisionDemo, lossScalingDemo,
   warmupDemo,
+  checkpointingDemo,
 ];
 
 export function findDemo(name: string): Demo | undefined {

@@ -32,5 +32,5 @@ export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOption
   for (let i = 0; i < data.length; i++) data[i] = gen.nextUint32() < threshold ? scale : 0;
   const mask = new Tensor(data, x.shape);
   // Its own node so the backward keeps only the mask, not x (a plain mul would save both).
-  return record("dropout", [x], binaryForward("mul", x, mask)[2], (g) => [mul(g, mask)], { saves: [] });
+  return record("dropout", [x], binaryForward("mul", x, mask)[2], (g) => [mul(g, mask)], { saves: [], holds: [mask] });
 }

@@ -33,5 +33,5 @@ export function crossEntropyFused(
     const gl = allocate(dtype, rows * C) as FloatArray;
     if (rows > 0 && C > 0) be.crossEntropyBackward(probs, tgt, rows, C, ignoreIndex, labelSmoothing, rowScale, gl);
     return [new Tensor(lastToDim(gl, outer, C, inner), logits.shape)];
-  }, { saves: [targets] }); // reads the saved probabilities and the targets, not the logits
+  }, { saves: [targets], holds: [new Tensor(probs, [rows, C])] }); // reads the saved probabilities and the targets, not the logits
 }

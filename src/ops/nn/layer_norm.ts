@@ -69,5 +69,5 @@ export function layerNorm(
     if (weight) grads.push(gw ? new Tensor(gw, weight.shape) : null);
     if (bias) grads.push(gb ? new Tensor(gb, bias.shape) : null);
     return grads;
-  }, { saves: weight ? [x, weight] : [x] }); // the bias gradient reads no data
+  }, { saves: weight ? [x, weight] : [x], holds: [X, new Tensor(mean, [rows]), new Tensor(rstd, [rows])] }); // the bias gradient reads no data
 }

@@ -1,0 +1,134 @@
+// Activation memory accounting: how many bytes the graph keeps alive for backward. Every node
+// registers the storages its backward rule holds (the tensors it saves for the in-place check
+// plus private buffers such as dropout masks) when it is created and unregisters them when
+// backward frees it (or, for a graph that is dropped without backward, when the garbage
+// collector reclaims the node). A storage held by several nodes, or by views of one tensor,
+// counts once. Leaves that require grad (parameters) are listed but not counted: the model keeps
+// them alive anyway, so holding them costs the graph nothing.
+
+import type { Tensor } from "../tensor/tensor.js";
+import type { DType, TypedArray } from "../util/dtype.js";
+
+/** Identity of a storage: its whole ArrayBuffer, or the typed array for a sub-range view. */
+type StorageKey = ArrayBufferLike | TypedArray;
+
+function storageKey(data: TypedArray): StorageKey {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data;
+}
+
+/** One storage a node holds for backward. */
+export interface HeldStorage {
+  readonly key: StorageKey;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly bytes: number;
+  /** A leaf that requires grad (a parameter): listed, not counted. */
+  readonly parameter: boolean;
+}
+
+interface LiveEntry {
+  refs: number;
+  readonly bytes: number;
+  /** The op and module path of the node that first held it (what the bytes are charged to). */
+  readonly op: string;
+  readonly module: string | null;
+}
+
+const live = new Map<StorageKey, LiveEntry>();
+const byOpBytes = new Map<string, number>();
+const byModuleBytes = new Map<string, number>();
+let liveBytes = 0;
+let peakBytes = 0;
+
+function bump(m: Map<string, number>, k: string, d: number): void {
+  const v = (m.get(k) ?? 0) + d;
+  if (v === 0) m.delete(k);
+  else m.set(k, v);
+}
+
+/** The distinct storages of `tensors`, in order (views of one storage appear once). */
+export function heldStorages(tensors: readonly Tensor[]): HeldStorage[] {
+  const out: HeldStorage[] = [];
+  const seen = new Set<StorageKey>();
+  for (const t of tensors) {
+    const key = storageKey(t.data);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ key, shape: t.shape, dtype: t.dtype, bytes: t.data.byteLength, parameter: t.isLeaf && t.requiresGrad });
+  }
+  return out;
+}
+
+/** A node's storages become live (called once, by the Node constructor). */
+export function acquire(held: readonly HeldStorage[], op: string, module: string | null): void {
+  for (const h of held) {
+    if (h.parameter) continue;
+    const e = live.get(h.key);
+    if (e) {
+      e.refs++;
+      continue;
+    }
+    live.set(h.key, { refs: 1, bytes: h.bytes, op, module });
+    liveBytes += h.bytes;
+    bump(byOpBytes, op, h.bytes);
+    if (module !== null) bump(byModuleBytes, module, h.bytes);
+  }
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
+}
+
+/** A node's storages are no longer held by it (backward freed it, or it was collected). */
+export function releaseHeld(held: readonly HeldStorage[]): void {
+  for (const h of held) {
+    if (h.parameter) continue;
+    const e = live.get(h.key);
+    if (!e) continue;
+    if (--e.refs > 0) continue;
+    live.delete(h.key);
+    liveBytes -= e.bytes;
+    bump(byOpBytes, e.op, -e.bytes);
+    if (e.module !== null) bump(byModuleBytes, e.module, -e.bytes);
+  }
+}
+
+// A graph dropped without backward: its nodes are collected; give their bytes back then.
+const collected = new FinalizationRegistry<readonly HeldStorage[]>(releaseHeld);
+
+/** Register a node so its storages are released if it is garbage-collected before backward. */
+export function watchNode(node: object, held: readonly HeldStorage[]): void {
+  if (held.length > 0) collected.register(node, held, node);
+}
+
+/** The node was released explicitly: no finalizer needed. */
+export function unwatchNode(node: object): void {
+  collected.unregister(node);
+}
+
+export interface MemoryStats {
+  /** Bytes of the distinct storages live graph nodes hold for backward (parameters excluded). */
+  readonly liveBytes: number;
+  /** The largest liveBytes since the last resetPeak() (or since the process started). */
+  readonly peakBytes: number;
+  /** Live bytes by the op that saved them (e.g. `{ linear: 4096, gelu: 2048 }`). */
+  readonly byOp: Readonly<Record<string, number>>;
+  /**
+   * Live bytes by the dotted path of the module whose forward created the saving node (e.g.
+   * `transformer.h.2.attn`; "" is the outermost module). Filled only for nodes created while
+   * module-path tracking was on (`autograd.trackModulePaths`, `enableModuleTracking`).
+   */
+  readonly byModule: Readonly<Record<string, number>>;
+}
+
+/** What the autograd graph holds for backward right now, and the peak since resetPeak(). */
+export function memoryStats(): MemoryStats {
+  return {
+    liveBytes,
+    peakBytes,
+    byOp: Object.fromEntries(byOpBytes),
+    byModule: Object.fromEntries(byModuleBytes),
+  };
+}
+
+/** Start a new peak measurement from the current live bytes. */
+export function resetPeak(): void {
+  peakBytes = liveBytes;
+}
