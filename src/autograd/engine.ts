@@ -4,7 +4,7 @@
 import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { type GradHook, Tensor } from "../tensor/tensor.js";
-import { beginTracking, endTracking, release } from "../util/buffer_pool.js";
+import { beginTracking, endTracking, nestedBackwardSeen, release } from "../util/buffer_pool.js";
 import { describeValue } from "../util/describe.js";
 import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { anomalyState, checkBackward } from "./anomaly.js";
@@ -222,7 +222,11 @@ function runNodes(
         if (!e.node && !e.leaf) continue;
         const stop = e.node && capture ? capture.stops.get(e.node) : undefined;
         if (stop) {
-          if (gi) addToSink(capture!.sink, stop, castTo(sumToShape(node.name, gi, e.shape), e.dtype));
+          if (gi) {
+            const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
+            rc.escape(r); // the checkpoint's outer backward owns it: never back to the pool from here
+            addToSink(capture!.sink, stop, r);
+          }
         } else if (e.node) {
           const left = deps.get(e.node)! - 1;
           deps.set(e.node, left);
@@ -325,7 +329,7 @@ class GradRecycler {
 
   private recycle(t: Tensor): void {
     const b = t.data.buffer;
-    if (this.fresh && this.fresh.has(b as ArrayBuffer) && !this.escaped.has(b)) {
+    if (this.fresh && !nestedBackwardSeen() && this.fresh.has(b as ArrayBuffer) && !this.escaped.has(b)) {
       this.escaped.add(b); // never twice
       release(t.data);
     }

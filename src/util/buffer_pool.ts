@@ -14,7 +14,9 @@ const MIN_BYTES = 4096;
 const buckets = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
 let tracking: WeakSet<ArrayBuffer> | null = null;
-let enabled = true;
+// Off by default: a checkpoint() recompute reusing pooled storage gave wrong gradients (under investigation);
+// setPoolEnabled(true) turns recycling on for runs without gradient checkpointing.
+let enabled = false;
 
 /** Turn recycling off (every allocateUninit allocates; release keeps nothing), e.g. to measure what the pool saves. */
 export function setPoolEnabled(on: boolean): void {
@@ -66,9 +68,23 @@ export function allocateUninit(dtype: DType, n: number): TypedArray {
  * backward pass); returns the set, or null when tracking was already on (nested backward).
  */
 export function beginTracking(): WeakSet<ArrayBuffer> | null {
-  if (tracking) return null;
+  if (tracking) {
+    nestedSeen = true;
+    return null;
+  }
+  nestedSeen = false;
   tracking = new WeakSet();
   return tracking;
+}
+
+// A backward nested inside another (checkpoint() recomputing in backward) hands gradients it
+// allocated to the outer pass through paths the outer recycler does not count, so once one has
+// run the outer pass recycles nothing more (correct, merely less reuse).
+let nestedSeen = false;
+
+/** Whether a nested backward has run since the current tracked pass began. */
+export function nestedBackwardSeen(): boolean {
+  return nestedSeen;
 }
 
 export function endTracking(set: WeakSet<ArrayBuffer> | null): void {

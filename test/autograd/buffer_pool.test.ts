@@ -2,9 +2,9 @@
 // holds the last reference to. Captured hook gradients, retained grads and leaf grads must keep
 // their values while later steps reuse pooled buffers; a second step reuses buffers.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { manualSeed, randn, type Tensor } from "../../src/index.js";
-import { clearPool, poolStats, resetPoolStats } from "../../src/util/buffer_pool.js";
+import { clearPool, poolStats, resetPoolStats, setPoolEnabled } from "../../src/util/buffer_pool.js";
 
 const f64 = { dtype: "float64" as const, requiresGrad: true };
 
@@ -22,6 +22,9 @@ function grads(x: Tensor, w: Tensor): number[][] {
 }
 
 describe("gradient buffer pool", () => {
+  // The pool is off by default (see buffer_pool.ts); these tests turn it on.
+  before(() => setPoolEnabled(true));
+  after(() => setPoolEnabled(false));
   it("repeated steps give identical gradients while buffers are reused", () => {
     manualSeed(5);
     clearPool();
