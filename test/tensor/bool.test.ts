@@ -144,7 +144,8 @@ describe("bool dtype", () => {
     const causal = nn.functional.scaledDotProductAttention(q, k.narrow(1, 0, 3), v.narrow(1, 0, 3), { isCausal: true });
     const lower = tensor([[true, false, false], [true, true, false], [true, true, true]]);
     const explicit = nn.functional.scaledDotProductAttention(q, k.narrow(1, 0, 3), v.narrow(1, 0, 3), { mask: lower });
-    assert.deepEqual([...causal.data], [...explicit.data]);
+    // isCausal takes the fused kernel, an explicit mask the composed path: equal to rounding.
+    causal.data.forEach((x, i) => assert.ok(Math.abs(x - explicit.data[i]!) <= 1e-12, `${x} vs ${explicit.data[i]}`));
   });
 
   it("shape ops and indexing move bool data as is", () => {

@@ -46,6 +46,12 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     const bad = counts.findIndex((c) => c < 0);
     if (bad >= 0) throw new ValueError(`repeatInterleave: repeats must be non-negative, got ${counts[bad]} at position ${bad}`);
   }
+  // Bound the output before building it: a huge repeat count must be an error, not an out-of-memory crash.
+  const total = counts.reduce((a, c) => a + c, 0);
+  const rest = src.numel / Math.max(1, n);
+  if (total * rest > 2 ** 31 - 1) {
+    throw new ShapeError(`repeatInterleave: the result would have ${total * rest} elements along with dim ${d} repeated ${total} times; at most ${2 ** 31 - 1} are supported`);
+  }
   const source: number[] = [];
   counts.forEach((c, i) => { for (let r = 0; r < c; r++) source.push(i); });
   const outShape = src.shape.map((s, k) => (k === d ? source.length : s));
