@@ -25,10 +25,11 @@ import type { Parameter } from "../nn/parameter.js";
 import { add } from "../ops/binary.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { narrow } from "../ops/shape/slice.js";
-import { fmt, shapesEqual } from "../shape/shape.js";
+import { shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkTokenInputs } from "./tokens.js";
 import type { FloatDType } from "../util/dtype.js";
-import { DTypeError, IndexError, ShapeError, ValueError } from "../util/errors.js";
+import { DTypeError, ValueError } from "../util/errors.js";
 import { Generator } from "../util/rng.js";
 import { Block } from "./gpt_blocks.js";
 import { type GPTConfig, validateGPTConfig } from "./gpt_config.js";
@@ -163,35 +164,9 @@ export class GPT extends Module implements CausalLM {
 
   /** Typed errors for forward's inputs, naming the method (before any work). */
   private checkTokens(idx: Tensor, targets: Tensor | null, op = "GPT.forward"): void {
-    if (!(idx instanceof Tensor)) throw new ValueError(`${op}: idx must be a Tensor of token ids (B, T), got ${idx === null ? "null" : typeof idx}`);
-    if (idx.dtype !== "int32") throw new DTypeError(`${op}: idx must be int32 token ids, got dtype ${idx.dtype} ${fmt(idx.shape)}`);
-    if (idx.ndim !== 2 || idx.shape[0] === 0 || idx.shape[1] === 0) {
-      throw new ShapeError(`${op}: idx must be 2-D (B, T) with B >= 1 and T >= 1, got ${fmt(idx.shape)}`);
-    }
-    const T = idx.shape[1]!;
-    if (T > this.config.blockSize) {
-      throw new ShapeError(`${op}: cannot forward a sequence of length ${T}, blockSize is only ${this.config.blockSize} (idx ${fmt(idx.shape)})`);
-    }
-    const V = this.config.vocabSize;
-    const ids = idx.data as Int32Array;
-    for (let i = 0; i < ids.length; i++) {
-      const v = ids[i]!;
-      if (v < 0 || v >= V) throw new IndexError(`${op}: token id ${v} at flat index ${i} of idx ${fmt(idx.shape)} is outside the vocabulary [0, ${V})`);
-    }
-    if (targets === null || targets === undefined) return;
-    if (!(targets instanceof Tensor)) throw new ValueError(`${op}: targets must be a Tensor (B, T) or null, got ${typeof targets}`);
-    if (targets.dtype !== "int32") throw new DTypeError(`${op}: targets must be int32 token ids, got dtype ${targets.dtype} ${fmt(targets.shape)}`);
-    if (!shapesEqual(targets.shape, idx.shape)) {
-      throw new ShapeError(`${op}: targets ${fmt(targets.shape)} must have idx's shape ${fmt(idx.shape)}`);
-    }
-    const ts = targets.data as Int32Array;
-    for (let i = 0; i < ts.length; i++) {
-      const v = ts[i]!;
-      if (v !== -1 && (v < 0 || v >= V)) {
-        throw new IndexError(`${op}: target ${v} at flat index ${i} of targets ${fmt(targets.shape)} is outside the vocabulary [0, ${V}) and is not the ignore index -1`);
-      }
-    }
+    checkTokenInputs(op, idx, targets, this.config.blockSize, this.config.vocabSize);
   }
+
 
   /** Sample maxNewTokens tokens after idx (B, T): the shared loop of language_model.ts. */
   generate(idx: Tensor, maxNewTokens: number, opts?: GenerateOptions): Tensor {
