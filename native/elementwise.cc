@@ -71,7 +71,7 @@ template <class T, int OP> inline T unary_fn(T x) {
     case U_SQRT: return m_sqrt(x);
     case U_RSQRT: return (T)1 / m_sqrt(x);
     case U_ABS: return x < 0 ? -x : (x == 0 ? (T)0 : x);  // abs(-0) = +0, NaN passes through
-    case U_SIGN: return x > 0 ? (T)1 : x < 0 ? (T)-1 : x;
+    case U_SIGN: return x > 0 ? (T)1 : x < 0 ? (T)-1 : (T)0;  // PyTorch: sign(NaN) = sign(-0) = +0
     case U_RECIPROCAL: return (T)1 / x;
     case U_SQUARE: return x * x;
     case U_TANH: return m_tanh(x);
