@@ -40,7 +40,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   requireTensor("roll", x);
   const shiftList = numberList("roll", shifts, "shifts", ValueError);
-  if (shiftList.length === 0) throw new ValueError("roll: shifts must not be empty (PyTorch neither)");
+  if (shiftList.length === 0) throw new ValueError("roll: shifts must hold at least one shift, got an empty array");
   if (shiftList.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be integers, got [${shiftList.join(",")}]`);
   if (dims === undefined) {
     if (shiftList.length !== 1) throw new ValueError(`roll: without dims, shifts must be a single number, got [${shiftList.join(",")}]`);
