@@ -162,6 +162,16 @@ describe("Trainer precision", () => {
       /trainer\.json: the checkpoint trained in fp32 but this run's config\.precision is fp16; keep fp32, or pass resume\(path, \{ allowPrecisionChange: true \}\)/.test(e.message));
     assert.equal(t16.step, 0);
     assert.deepEqual(copyParams(t16), before);
+    // A checkpoint from before config.precision existed trained in fp32.
+    const old = train.readCheckpoint(out);
+    const j = old.json as unknown as Record<string, unknown>;
+    delete (j["config"] as Record<string, unknown>)["precision"];
+    delete j["scaler"];
+    delete j["skippedSteps"];
+    const t32 = tinyTrainer({ config: { steps: 6 } }).trainer;
+    t32.resume(old);
+    assert.equal(t32.step, 3);
+    assert.throws(() => t16.resume(old), /the checkpoint trained in fp32 but this run's config\.precision is fp16/);
     t16.resume(out, { allowPrecisionChange: true });
     assert.equal(t16.step, 3);
     assert.equal(t16.scaler.getScale(), 65536);
