@@ -33,7 +33,7 @@ function smoothOp(op: Exclude<MathUnaryOp, Rounding | "frac" | "isnan" | "isinf"
     const gx = empty(out.shape, out.dtype);
     getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too
 }
 
 export const floor = (x: Tensor): Tensor => roundingOp("floor", x);
