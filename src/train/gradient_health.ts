@@ -5,6 +5,7 @@
 
 import type { Module } from "../nn/module.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../util/errors.js";
 
 export interface ParameterHealth {
   readonly name: string;
@@ -167,6 +168,16 @@ export interface SpikeMonitorOptions {
   window?: number;
 }
 
+/**
+ * The monitor's running state, saved in trainer.json so a resumed run warns exactly as a straight
+ * one: the last `window` finite losses (oldest first) and each layer's gradient-norm average.
+ */
+export interface SpikeMonitorState {
+  losses: number[];
+  /** [layer, running average] in first-seen order. */
+  typical: [string, number][];
+}
+
 /** Watches each step's loss, gradient norm and per-layer gradient norms; returns warnings. */
 export class SpikeMonitor {
   private readonly losses: number[] = [];
@@ -210,6 +221,33 @@ export class SpikeMonitor {
     for (const [l, g] of norms) if (Number.isFinite(g)) this.typical.set(l, this.typical.has(l) ? 0.9 * this.typical.get(l)! + 0.1 * g : g);
     return out;
   }
+
+  /** A copy of the running state (JSON-safe: every number is finite). */
+  stateDict(): SpikeMonitorState {
+    return { losses: [...this.losses], typical: [...this.typical] };
+  }
+
+  /** Replace the running state; a malformed state throws a ValueError and changes nothing. */
+  loadStateDict(state: SpikeMonitorState): void {
+    const problem = spikeStateProblem(state);
+    if (problem) throw new ValueError(`SpikeMonitor.loadStateDict: state ${problem}`);
+    this.losses.length = 0;
+    // A shorter window than the saved one keeps the newest losses, as check() would have.
+    this.losses.push(...state.losses.slice(Math.max(0, state.losses.length - this.window)));
+    this.typical.clear();
+    for (const [l, g] of state.typical) this.typical.set(l, g);
+  }
+}
+
+/** What is wrong with a (parsed, untrusted) SpikeMonitorState, or null if nothing. */
+export function spikeStateProblem(state: unknown): string | null {
+  const s = state as Partial<SpikeMonitorState> | null;
+  if (!s || typeof s !== "object") return `must be an object with losses and typical, got ${JSON.stringify(state)}`;
+  if (!Array.isArray(s.losses) || !s.losses.every((v) => typeof v === "number" && Number.isFinite(v))) return "losses must be an array of finite numbers";
+  if (!Array.isArray(s.typical) || !s.typical.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1] === "number" && Number.isFinite(e[1]))) {
+    return "typical must be an array of [layer name, finite number] pairs";
+  }
+  return null;
 }
 
 function medianOf(v: readonly number[]): number {

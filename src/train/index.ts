@@ -12,4 +12,5 @@ export { CHECKPOINT_FILES, type CheckpointInfo, checkpointFiles, readCheckpoint 
 export { resolveCheckpointDir, runDirOf } from "./checkpoint_store.js";
 export { CheckpointMismatchError } from "./checkpoint_errors.js";
 export { RESUMABLE_OVERRIDES, type TrainerJSON } from "./state.js";
+export type { SpikeMonitorState } from "./gradient_health.js";
 export { ARCHITECTURES, type Architecture, architecture } from "./architectures.js";

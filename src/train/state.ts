@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { type GeneratorState, defaultGenerator } from "../util/rng.js";
 import { GradScaler, type GradScalerState } from "../amp/grad_scaler.js";
 import type { Precision, TrainConfig } from "./config.js";
+import { type SpikeMonitorState, spikeStateProblem } from "./gradient_health.js";
 import { CheckpointMismatchError } from "./checkpoint_errors.js";
 import type { Trainer } from "./trainer.js";
 
@@ -47,6 +48,8 @@ export interface TrainerJSON {
   scaler?: GradScalerState | Record<string, never>;
   /** Optimizer steps skipped for Inf/NaN gradients so far (fp16). */
   skippedSteps?: number;
+  /** The loss-spike / exploding-gradient monitor's running state; absent in older checkpoints (it then starts cold). */
+  spikeMonitor?: SpikeMonitorState;
   versions: { descent: string; node: string };
   extra: Record<string, unknown>;
 }
@@ -119,6 +122,7 @@ export function captureState(t: Trainer): TrainerState {
     },
     scaler: t.scaler.stateDict(),
     skippedSteps: t.skippedSteps,
+    spikeMonitor: t.spikes.stateDict(),
     versions: { descent: packageVersion(), node: process.version },
     extra: t.extra,
   };
@@ -176,6 +180,10 @@ export function restoreState(t: Trainer, c: LoadedCheckpoint, opts: { allowPreci
   }
   const skipped = j.skippedSteps ?? 0;
   if (!Number.isInteger(skipped) || skipped < 0 || skipped > j.step) fail("trainer.json", `skippedSteps ${stable(j.skippedSteps)} must be an integer in [0, step ${j.step}]`);
+  if (j.spikeMonitor !== undefined) {
+    const problem = spikeStateProblem(j.spikeMonitor);
+    if (problem) fail("trainer.json", `spikeMonitor ${problem}`);
+  }
   for (const k of Object.keys(t.config) as (keyof TrainConfig)[]) {
     if (RESUMABLE_OVERRIDES.includes(k) || k === "precision") continue;
     if (j.config[k] !== t.config[k]) fail("trainer.json", `config.${k} is ${String(j.config[k])} in the checkpoint but ${t.config[k]} here; a resumed run keeps the checkpoint's settings (only ${RESUMABLE_OVERRIDES.join(", ")} may change)`);
@@ -234,6 +242,8 @@ export function restoreState(t: Trainer, c: LoadedCheckpoint, opts: { allowPreci
   t.scheduler.loadStateDict(j.schedule);
   if (scalerState) t.scaler.loadStateDict(scalerState);
   t.skippedSteps = skipped;
+  // Older checkpoints carry no monitor state: its running median then starts cold, as it always did.
+  if (j.spikeMonitor) t.spikes.loadStateDict(j.spikeMonitor);
   defaultGenerator.setState(j.rng.global);
   t.trainBatches.setState(j.rng.trainBatches);
   t.evalBatches.train.setState(j.rng.evalTrain);

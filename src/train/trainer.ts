@@ -89,7 +89,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   readonly scaler: GradScaler;
   /** Optimizer steps skipped for Inf/NaN gradients over the whole run (restored on resume). */
   skippedSteps = 0;
-  /** Loss-spike and exploding-gradient watch (its running median restarts on resume). */
+  /** Loss-spike and exploding-gradient watch (its running state is saved in checkpoints and restored on resume). */
   readonly spikes: SpikeMonitor;
   private stopRequested = false;
   private readonly trainEntropy: number;
