@@ -50,6 +50,11 @@ export interface TrainerJSON {
   skippedSteps?: number;
   /** The loss-spike / exploding-gradient monitor's running state; absent in older checkpoints (it then starts cold). */
   spikeMonitor?: SpikeMonitorState;
+  /**
+   * Whether the session that wrote this checkpoint ran in anomaly mode: a record only. Anomaly mode
+   * changes no numbers, so a resumed run follows its own TrainerOptions.detectAnomaly.
+   */
+  detectAnomaly?: boolean;
   versions: { descent: string; node: string };
   extra: Record<string, unknown>;
 }
@@ -123,6 +128,7 @@ export function captureState(t: Trainer): TrainerState {
     scaler: t.scaler.stateDict(),
     skippedSteps: t.skippedSteps,
     spikeMonitor: t.spikes.stateDict(),
+    detectAnomaly: t.detectAnomaly,
     versions: { descent: packageVersion(), node: process.version },
     extra: t.extra,
   };

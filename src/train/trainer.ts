@@ -48,7 +48,10 @@ export interface TrainerOptions {
   arch?: string;
   /** Anything else to record in trainer.json (e.g. the data summary). */
   extra?: Record<string, unknown>;
-  /** Run every training step in anomaly mode (autograd.detectAnomaly): the first NaN/Inf throws an AnomalyError. */
+  /**
+   * Run every training step in anomaly mode (autograd.detectAnomaly): the first NaN/Inf throws an
+   * AnomalyError. Recorded in trainer.json; resume() keeps this trainer's value (it changes no numbers).
+   */
   detectAnomaly?: boolean;
 }
 

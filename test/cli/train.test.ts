@@ -173,6 +173,27 @@ describe("descent train / sample end to end (tiny)", () => {
   });
 });
 
+describe("descent train --detect-anomaly", () => {
+  it("is recorded in trainer.json; a resumed run is in anomaly mode only when the flag is given again, and says so", async () => {
+    const out = join(root, "anomaly");
+    const r = await run(["train", ...TINY, "--steps", "2", "--eval-interval", "0", "--sample-tokens", "0", "--detect-anomaly", "--out", out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /anomaly mode on \(--detect-anomaly\)/);
+    const recorded = () => (JSON.parse(readFileSync(join(train.resolveCheckpointDir(out), "trainer.json"), "utf8")) as train.TrainerJSON).detectAnomaly;
+    assert.equal(recorded(), true);
+    const plain = await run(["train", "--resume", out, "--steps", "3", "--no-progress"]);
+    assert.equal(plain.code, 0, plain.err);
+    assert.doesNotMatch(plain.err, /anomaly mode on/);
+    assert.match(plain.err, /note: the checkpoint's session ran with --detect-anomaly; this one does not \(pass it again to keep anomaly mode\)/);
+    assert.equal(recorded(), false);
+    const on = await run(["train", "--resume", out, "--steps", "4", "--no-progress", "--detect-anomaly"]);
+    assert.equal(on.code, 0, on.err);
+    assert.match(on.err, /anomaly mode on/);
+    assert.doesNotMatch(on.err, /note: the checkpoint's session/);
+    assert.equal(recorded(), true);
+  });
+});
+
 describe("descent train --arch llama", () => {
   it("trains a tiny LLaMA, records the architecture, resumes and samples from it; GPT-only keys are rejected", async () => {
     const out = join(root, "llama");

@@ -1,7 +1,8 @@
 // Exact resume of the trainer's health monitor: the spike monitor's running losses and per-layer
 // gradient-norm averages are saved in trainer.json, so a run stopped at step 12 and resumed emits
 // the same warnings and metrics lines as a straight run; an older checkpoint without the state
-// resumes with a cold monitor; a malformed state is an error naming trainer.json.
+// resumes with a cold monitor; a malformed state is an error naming trainer.json. Anomaly mode is
+// recorded in trainer.json but a resumed run follows its own option (it changes no numbers).
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -26,8 +27,11 @@ const TIMING = new Set(["elapsedSec", "tokensPerSec"]);
 const metrics = (dir: string) =>
   readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !TIMING.has(k))));
 
-async function runTo(out: string, stopAt: number | null, resumeFrom: string | train.CheckpointInfo | null): Promise<train.Trainer> {
-  const { trainer } = tinyTrainer({ outDir: out, config: CONFIG, initSeed: resumeFrom ? 99 : 3 });
+async function runTo(out: string, stopAt: number | null, resumeFrom: string | train.CheckpointInfo | null, detectAnomaly = false): Promise<train.Trainer> {
+  const tiny = tinyTrainer({ outDir: out, config: CONFIG, initSeed: resumeFrom ? 99 : 3 }).trainer;
+  const trainer = detectAnomaly
+    ? new train.Trainer({ model: tiny.model, train: tiny.trainBatches.tokens, val: tiny.evalBatches.val.tokens, tokenizer: tiny.tokenizer, outDir: out, modelConfig: tiny.modelConfig, arch: tiny.arch, config: tiny.config, detectAnomaly })
+    : tiny;
   const m = new train.MetricsWriter(join(out, "metrics.jsonl"));
   if (resumeFrom) {
     trainer.resume(resumeFrom);
@@ -81,5 +85,25 @@ describe("Trainer resume: the spike monitor", () => {
     assert.equal(trainer.step, 0);
     assert.deepEqual(trainer.model.stateDict()["transformer.wte.weight"]!.data, before);
     assert.deepEqual(trainer.spikes.stateDict(), { losses: [], typical: [] });
+  });
+
+  it("detectAnomaly is recorded in trainer.json; a resumed run follows its own option and the numbers do not change", async () => {
+    const straight = fresh();
+    const split = fresh();
+    const a = await runTo(straight, null, null);
+    assert.equal(a.detectAnomaly, false);
+    const record = (d: string) => (JSON.parse(readFileSync(join(train.resolveCheckpointDir(d), "trainer.json"), "utf8")) as train.TrainerJSON).detectAnomaly;
+    assert.equal(record(straight), false);
+    const half = await runTo(split, 6, null, true);
+    assert.equal(half.detectAnomaly, true);
+    assert.equal(record(split), true);
+    const plain = await runTo(split, 12, split); // anomaly mode off after resume
+    assert.equal(plain.detectAnomaly, false);
+    assert.equal(record(split), false);
+    const again = await runTo(split, null, split, true); // and on again
+    assert.equal(again.detectAnomaly, true);
+    assert.deepEqual(metrics(split), metrics(straight));
+    const bits = (t: train.Trainer) => t.model.parameters().map((p) => [...p.data]);
+    assert.deepEqual(bits(again), bits(a));
   });
 });

@@ -36,7 +36,7 @@ export function registerTrainCommand(program: Command, io: CliIO): void {
   }
   cmd.option("--config <file>", "read settings from a JSON object (camelCase keys: batchSize, nLayer, ...); flags override it");
   cmd.option("--no-progress", "no live status line (evaluation and checkpoint lines are still printed)");
-  cmd.option("--detect-anomaly", "anomaly mode: the first op that makes a NaN or Inf (forward or backward) stops the run with its op, module and source line (slower)");
+  cmd.option("--detect-anomaly", "anomaly mode: the first op that makes a NaN or Inf (forward or backward) stops the run with its op, module and source line (slower); changes no numbers, so a resumed run uses it only when given again");
   cmd.action(async (opts: Record<string, unknown>) => {
     const given: Record<string, unknown> = {};
     for (const f of TRAIN_FLAGS) if (opts[f.key] !== undefined) given[f.key] = opts[f.key];
@@ -134,6 +134,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     trainer.resume(ckpt, { allowPrecisionChange: true }); // resumedSettings has checked and warned
     new MetricsWriter(metricsPath(runDir)).truncateAfter(trainer.step);
     err(`descent train: resuming ${runDir} at step ${trainer.step} of ${train.steps} (${ckpt.dir})`);
+    if (ckpt.json.detectAnomaly === true && !detectAnomaly) err("note: the checkpoint's session ran with --detect-anomaly; this one does not (pass it again to keep anomaly mode)");
   } else {
     runDir = resolve(s.run.out ?? join("runs", timestamp()));
     if (existsSync(join(runDir, "checkpoints")) || existsSync(metricsPath(runDir))) {
