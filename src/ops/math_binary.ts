@@ -120,10 +120,14 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   const small = binaryForward("lt", unaryRaw("abs", w), 0.5, "int32")[2];
   const out = where(small, low, high);
   const inputs = weight instanceof Tensor ? [start, end, weight] : [start, end];
+  const n = inputs.length;
+  // end - start is needed only for the weight's gradient; a number weight's scalar tensor is kept too.
+  const heldDiff = weight instanceof Tensor && weight.requiresGrad ? diff : null;
+  const holds = [...(weight instanceof Tensor ? [] : [w]), ...(heldDiff ? [heldDiff] : [])];
   return record("lerp", inputs, out, (g, needs) => [
     needs[0] ? mul(g, sub(1, w)) : null,
     needs[1] ? mul(g, w) : null,
-    needs[2] ? mul(g, diff) : null,
-  ].slice(0, inputs.length), { saves: weight instanceof Tensor ? [weight] : [] });
+    needs[2] ? mul(g, heldDiff!) : null,
+  ].slice(0, n), { saves: weight instanceof Tensor ? [weight] : [], holds });
 }
 

@@ -7,7 +7,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { describeValue } from "../util/describe.js";
 import { DTypeError, IndexError, ValueError } from "../util/errors.js";
 import { binaryForward, div, eq, mul, pow } from "./binary.js";
-import { requireFloat, requireTensor } from "./operand.js";
+import { empty, requireFloat, requireTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape, sum } from "./reduce.js";
 import { abs, sign, unaryRaw } from "./unary.js";
 import { where } from "./where.js";
@@ -38,10 +38,19 @@ function vectorNormAs(op: string, ordName: string, x: Tensor, ord: number, dim: 
     kept = binaryForward("pow", reduceRaw("sum", binaryForward("pow", ax, ord)[2], dims), 1 / ord)[2];
   }
   const out = new Tensor(kept.data, reducedShape(x.shape, dims, keepDim));
+  // What the rule keeps, declared exactly: ord 0 only x's shape (its gradient is zero, as in
+  // PyTorch), ord 1 x, every other ord x and the norm (out's storage). The closure refers to
+  // `input` and `norm`, never to x or kept, so nothing else stays alive.
+  const input = ord === 0 ? null : x;
+  const norm = ord === 0 || ord === 1 ? null : kept;
+  const { shape, dtype } = x;
+  const keptShape = kept.shape;
   return record("vectorNorm", [x], out, (gOut) => {
-    const g = new Tensor(gOut.data, kept.shape); // keepDim layout, broadcasts against x
-    if (ord === 0) return [mul(x, 0)];
-    if (ord === 1) return [mul(sign(x), g)];
+    if (input === null) return [empty(shape, dtype)];
+    const x = input;
+    const g = new Tensor(gOut.data, keptShape); // keepDim layout, broadcasts against x
+    if (norm === null) return [mul(sign(x), g)];
+    const kept = norm;
     if (ord === Infinity || ord === -Infinity) {
       const hit = eq(abs(x), kept); // ties share the gradient evenly
       const count = sum(hit, dims, true);
@@ -56,7 +65,7 @@ function vectorNormAs(op: string, ordName: string, x: Tensor, ord: number, dim: 
     const scale = where(zeroNorm, 0, div(g, pow(kept, ord - 1)));
     const scaled = ord < 2 ? mul(sign(x), pow(abs(x), ord - 1)) : mul(x, pow(abs(x), ord - 2));
     return [mul(scaled, scale)];
-  });
+  }, { saves: input ? [input] : [], holds: norm ? [norm] : [] });
 }
 
 /** x / max(‖x‖_p over dim, eps) (torch.nn.functional.normalize; defaults p = 2, dim = 1, eps = 1e-12). */
@@ -74,6 +83,6 @@ export function normalize(x: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
 function clampMin(x: Tensor, lo: number): Tensor {
   const out = binaryForward("maximum", x, lo)[2];
   const keep = binaryForward("ge", x, lo)[2];
-  return record("clampMin", [x], out, (g) => [mul(g, keep)], { saves: [] });
+  return record("clampMin", [x], out, (g) => [mul(g, keep)], { saves: [], holds: [keep] });
 }
 

@@ -3,6 +3,9 @@
 // parameters listed but not counted, bytes freed by backward, by op and by module path.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import * as d from "../../src/index.js";
 import { type Tensor, autograd, nn, randn, tensor, where } from "../../src/index.js";
 import { dropout } from "../../src/nn/functional/dropout.js";
 
@@ -125,11 +128,72 @@ describe("autograd.memoryStats", () => {
       const lp = randn([3, 5], f64), y = tensor([1, 4, 0], { dtype: "int32" });
       assert.equal(delta(() => F.nllLoss(lp, y)), 12 + 24);
     });
+    it("lerp: a number weight's scalar (8); a weight without grad only itself (2·1·8 = 16); with grad end - start (2·4·8 = 64)", () => {
+      const a = randn([2, 4], f64), b = randn([2, 4], f64);
+      assert.equal(delta(() => a.lerp(b, 0.3)), 8);
+      assert.equal(delta(() => a.lerp(b, tensor([[0.2], [0.7]], { dtype: "float64" }))), 16);
+      assert.equal(delta(() => a.lerp(b, tensor([[0.2], [0.7]], f64))), 64); // the weight is a parameter: not counted
+    });
+    it("vectorNorm over dim 1 of a (3, 4) non-leaf: ord 2 and ±Inf keep x (96) and the norm (24); ord 1 only x; ord 0 nothing", () => {
+      const a = randn([3, 4], f64), b = randn([3, 4], f64);
+      const x = () => a.add(b); // add keeps nothing, so x counts only where vectorNorm keeps it
+      assert.equal(delta(() => d.vectorNorm(x(), 2, 1)), 96 + 24);
+      assert.equal(delta(() => d.vectorNorm(x(), 3, 1)), 96 + 24);
+      assert.equal(delta(() => d.vectorNorm(x(), Infinity, 1)), 96 + 24);
+      assert.equal(delta(() => d.vectorNorm(x(), 1, 1)), 96);
+      assert.equal(delta(() => d.vectorNorm(x(), 0, 1)), 0);
+      // ord 0's gradient is zero everywhere (PyTorch's zeros_like), also at non-finite x.
+      const c = tensor([1, Infinity, 0, Number.NaN], f64);
+      d.vectorNorm(c, 0).backward();
+      assert.deepEqual([...c.grad!.data], [0, 0, 0, 0]);
+    });
+    it("normalize of a (2, 3) leaf: the norm (2·8), clampMin's float64 0/1 mask (2·8) and div's divisor (2·8) = 48", () => {
+      const x = randn([2, 3], f64);
+      assert.equal(delta(() => d.normalize(x, 2, 1)), 16 + 16 + 16);
+    });
+    it("tril keeps its int32 mask (3·4·4 = 48)", () => {
+      const x = randn([2, 3, 4], f64);
+      assert.equal(delta(() => d.tril(x)), 48);
+    });
     it("where keeps its condition (4 bools = 4); gelu keeps its output (4·8 = 32)", () => {
       const a = randn([4], f64), b = randn([4], f64), cond = tensor([true, false, true, true]);
       assert.equal(delta(() => where(cond, a, b)), 4);
       assert.equal(delta(() => F.gelu(a)), 32);
     });
   });
-});
 
+  // A shape op's backward needs only its input's shape: the rule must not keep the input (and with
+  // it a storage nothing else holds) alive. x is a non-leaf nothing else references; after a
+  // collection it is gone, and the gradient through the op is still right.
+  describe("shape ops keep only their input's shape, not the input", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const ops: [string, (x: Tensor) => Tensor, number[]][] = [
+      // [name, op on a (2, 3) x, expected gradient of sum(op(x)) w.r.t. x, row-major]
+      ["reshape", (x) => x.reshape([3, 2]), [1, 1, 1, 1, 1, 1]],
+      ["narrow", (x) => d.narrow(x, 1, 1, 2), [0, 1, 1, 0, 1, 1]],
+      ["pad constant", (x) => d.pad(x, [1, 0]), [1, 1, 1, 1, 1, 1]],
+      ["pad reflect", (x) => d.pad(x, [0, 1], "reflect"), [1, 2, 1, 1, 2, 1]],
+      ["cat", (x) => d.cat([x, x.reshape([2, 3])], 0), [2, 2, 2, 2, 2, 2]],
+      ["flip", (x) => d.flip(x, [1]), [1, 1, 1, 1, 1, 1]],
+      ["repeat", (x) => x.repeat([1, 2]), [2, 2, 2, 2, 2, 2]],
+      ["tril", (x) => d.tril(x), [1, 0, 0, 1, 1, 0]],
+      ["diag", (x) => d.diag(x.reshape([6])), [1, 1, 1, 1, 1, 1]],
+    ];
+    for (const [name, op, grad] of ops) {
+      it(name, async () => {
+        const a = randn([2, 3], f64), b = randn([2, 3], f64);
+        const build = () => {
+          const x = a.add(b);
+          return { y: op(x), ref: new WeakRef(x) };
+        };
+        const { y, ref } = build();
+        await new Promise((r) => setImmediate(r)); // a WeakRef's target survives the job that made it
+        gc();
+        assert.equal(ref.deref(), undefined, `${name} kept its input alive`);
+        y.sum().backward();
+        assert.deepEqual([...a.grad!.data], grad);
+      });
+    }
+  });
+});

@@ -21,9 +21,10 @@ function scatterAddInto(src: Tensor, pos: Int32Array, dst: Tensor): void {
 export function takeFlat(name: string, x: Tensor, pos: Int32Array, outShape: readonly number[]): Tensor {
   const out = empty(outShape, x.dtype);
   getBackend().embedding(x.data, pos, 1, out.data);
+  const { shape, dtype } = x; // only these: the rule must not keep x alive
   return record(name, [x], out, (g) => {
-    const gx = empty(x.shape, x.dtype);
-    scatterAddInto(castTensor(g, x.dtype), pos, gx);
+    const gx = empty(shape, dtype);
+    scatterAddInto(castTensor(g, dtype), pos, gx);
     return [gx];
   }, { saves: [], holds: [new Tensor(pos, [pos.length])] });
 }
@@ -32,9 +33,10 @@ export function takeFlat(name: string, x: Tensor, pos: Int32Array, outShape: rea
 export function putFlat(name: string, x: Tensor, pos: Int32Array, outShape: readonly number[]): Tensor {
   const out = empty(outShape, x.dtype);
   scatterAddInto(x, pos, out);
+  const { shape, dtype } = x; // only these: the rule must not keep x alive
   return record(name, [x], out, (g) => {
-    const gx = empty(x.shape, x.dtype);
-    getBackend().embedding(castTensor(g, x.dtype).data, pos, 1, gx.data);
+    const gx = empty(shape, dtype);
+    getBackend().embedding(castTensor(g, dtype).data, pos, 1, gx.data);
     return [gx];
   }, { saves: [], holds: [new Tensor(pos, [pos.length])] });
 }

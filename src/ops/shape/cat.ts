@@ -22,13 +22,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   requireList("cat", tensors);
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
   const ref = parts[0] ?? tensors[0]!;
+  const refShape = ref.shape;
   if (ref.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensor (element ${tensors.indexOf(ref)}) cannot be concatenated; use stack`);
   const d = normalizeDim("cat", dim, ref.ndim);
   let size = 0;
   let dtype = ref.dtype;
   for (const t of parts) {
     const i = tensors.indexOf(t);
-    const same = t.ndim === ref.ndim && t.shape.every((s, k) => k === d || s === ref.shape[k]);
+    const same = t.ndim === ref.ndim && t.shape.every((s, k) => k === d || s === refShape[k]);
     if (!same) {
       throw new ShapeError(
         `cat: tensor ${i} has shape ${fmt(t.shape)} but tensor ${tensors.indexOf(ref)} has shape ${fmt(ref.shape)}; sizes must match except in dimension ${dim}`,
@@ -46,11 +47,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     copyWindow(castTensor(t, dtype).data, out.data, shape, { dim: d, start, count: t.shape[d]!, step: 1 }, true);
     start += t.shape[d]!;
   }
+  // The rule keeps the inputs' shapes, not the inputs (a closure over `parts` would keep them alive).
+  const partShapes = parts.map((t) => t.shape);
   return record("cat", parts, out, (g, needs) =>
-    parts.map((t, i) => {
+    partShapes.map((s, i) => {
       if (!needs[i]) return null;
-      const gi = empty(t.shape, g.dtype);
-      copyWindow(g.data, gi.data, shape, { dim: d, start: windows[i]!, count: t.shape[d]!, step: 1 });
+      const gi = empty(s, g.dtype);
+      copyWindow(g.data, gi.data, shape, { dim: d, start: windows[i]!, count: s[d]!, step: 1 });
       return gi;
     }), { saves: [] });
 }

@@ -72,13 +72,14 @@ function triangle(op: "tril" | "triu", x: Tensor, k: number): Tensor {
     for (let j = 0; j < cols; j++) mask.data[i * cols + j] = (op === "tril" ? j - i <= k : j - i >= k) ? 1 : 0;
   }
   const be = getBackend();
+  const { shape, dtype } = x; // only these: the rule must not keep x alive
   const keep = (src: Tensor): Tensor => {
     const zero = empty([], src.dtype);
-    const out = empty(x.shape, src.dtype);
-    be.where(mask.data, mask.shape, src.data, src.shape, zero.data, zero.shape, out.data, x.shape);
+    const out = empty(shape, src.dtype);
+    be.where(mask.data, mask.shape, src.data, src.shape, zero.data, zero.shape, out.data, shape);
     return out;
   };
-  return record(op, [x], keep(x), (g) => [keep(castTensor(g, x.dtype))], { saves: [] });
+  return record(op, [x], keep(x), (g) => [keep(castTensor(g, dtype))], { saves: [], holds: [mask] });
 }
 
 /** Lower triangle: keeps x[..., i, j] where j - i <= diagonal. */

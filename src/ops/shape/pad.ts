@@ -74,10 +74,11 @@ function constantPad(x: Tensor, left: number[], right: number[], outShape: numbe
   const out = empty(outShape, x.dtype);
   be.fill(out.data, value);
   if (copy) be.stridedCopy(x.data, out.data, { shape: region, srcOffset, srcStrides: inS, dstOffset, dstStrides: outS, accumulate: false });
+  const { shape, dtype } = x; // only these: the rule must not keep x alive
   return record("pad", [x], out, (g) => {
-    const gx = empty(x.shape, x.dtype); // zeros where x was cropped away
+    const gx = empty(shape, dtype); // zeros where x was cropped away
     if (copy) {
-      be.stridedCopy(castTensor(g, x.dtype).data, gx.data, {
+      be.stridedCopy(castTensor(g, dtype).data, gx.data, {
         shape: region, srcOffset: dstOffset, srcStrides: outS, dstOffset: srcOffset, dstStrides: inS, accumulate: false,
       });
     }

@@ -28,7 +28,8 @@ export function inferShape(op: string, shape: readonly number[], count: number, 
 /** `x`'s storage under a new (validated) shape; the gradient is reshaped back. Shared with squeeze/unsqueeze. */
 export function alias(name: string, x: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(x.data, shape);
-  return record(name, [x], out, (g) => [new Tensor(g.data, x.shape)], { saves: [] });
+  const inShape = x.shape; // only the shape: the rule must not keep x alive
+  return record(name, [x], out, (g) => [new Tensor(g.data, inShape)], { saves: [] });
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {

@@ -16,9 +16,10 @@ function requireInt(op: string, name: string, v: number): void {
 export function takeWindow(name: string, x: Tensor, w: Window): Tensor {
   const out = empty(windowShape(x.shape, w), x.dtype);
   copyWindow(x.data, out.data, x.shape, w);
+  const shape = x.shape; // only the shape: the rule must not keep x alive
   return record(name, [x], out, (g) => {
-    const gx = empty(x.shape, g.dtype); // zeros outside the window
-    copyWindow(g.data, gx.data, x.shape, w, true);
+    const gx = empty(shape, g.dtype); // zeros outside the window
+    copyWindow(g.data, gx.data, shape, w, true);
     return [gx];
   }, { saves: [] });
 }
