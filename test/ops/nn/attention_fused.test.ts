@@ -1,5 +1,5 @@
 // Fused attention: the native kernels against the TS reference (float32/float64, causal or not,
-// L != S, contiguous and packed (B, T, 3C) layouts), 1 vs 2 threads bit for bit, the fused
+// L != S, contiguous and packed (B, T, 3C) layouts, query chunks), 1 vs 2 threads bit for bit, the fused
 // scaledDotProductAttention against the composed path (forward and gradients, float64 1e-10),
 // and gradcheck of the fused op.
 import assert from "node:assert/strict";
@@ -37,6 +37,8 @@ function packedCase(B: number, T: number, H: number, D: number): Case {
 const CASES: Case[] = [
   denseCase(3, 7, 7, 5, 4, true), denseCase(2, 5, 9, 8, 3, true), denseCase(2, 9, 4, 16, 16, true),
   denseCase(2, 6, 11, 4, 7, false), denseCase(4, 33, 33, 32, 32, true), packedCase(2, 19, 3, 8),
+  // Few (batch, head) pairs and long rows: the forward splits the queries into chunks; L != S; odd feature counts.
+  denseCase(1, 150, 140, 24, 20, true), denseCase(1, 131, 131, 64, 64, false), packedCase(1, 200, 2, 16),
 ];
 
 function run(be: typeof tsBackend, Ctor: FCtor, c: Case): Float32Array[] | Float64Array[] {
