@@ -128,6 +128,20 @@ template <class T> T lane_max(const T* x, int64_t n) {
   return m;
 }
 
+/** sum_d x[d] y[d] in double, LANES partial sums folded pairwise: a fixed order. */
+template <class T> double dot_double(const T* x, const T* y, int64_t n) {
+  double acc[LANES];
+  for (int l = 0; l < LANES; l++) acc[l] = 0;
+  int64_t d = 0;
+  for (; d + LANES <= n; d += LANES)
+    for (int l = 0; l < LANES; l++) acc[l] += (double)x[d + l] * (double)y[d + l];
+  for (int w = LANES / 2; w > 0; w /= 2)
+    for (int l = 0; l < w; l++) acc[l] += acc[l + w];
+  double s = acc[0];
+  for (; d < n; d++) s += (double)x[d] * (double)y[d];
+  return s;
+}
+
 template <class T> inline const T* base(const AttnLayout& l, const void* p, int64_t b, int64_t h) {
   return (const T*)p + l.off + b * l.sB + h * l.sH;
 }
@@ -204,9 +218,39 @@ template <class T> void score_rows(const T* const* a, int64_t cols, const T* __r
   }
 }
 
+template <class T> void rows_times_tile(const T* __restrict p, int64_t ld, int64_t n, const T* x, int64_t sx,
+                                        int64_t cols, T* __restrict out);
+
+/** Keys every row with nrow[r] > 0 sees (0 when none has any). */
+inline int64_t common_keys(const int64_t* nrow) {
+  int64_t n = -1;
+  for (int r = 0; r < QB; r++)
+    if (nrow[r] > 0 && (n < 0 || nrow[r] < n)) n = nrow[r];
+  return n < 0 ? 0 : n;
+}
+
+/**
+ * out[r * cols + d] = sum_{j < nrow[r]} p[r * ld + j] * x[j * sx + d] for the QB rows of p. Keys
+ * every row sees go through the register tile; the rest (the causal diagonal) row by row, so a row
+ * never touches a key it does not see (0 * inf would make it NaN). Rows with nrow[r] = 0 (spare or
+ * empty) take part in the tile with zero weights; the caller discards their output.
+ */
+template <class T> void rows_times(const T* __restrict p, int64_t ld, const int64_t* nrow, const T* x, int64_t sx,
+                                   int64_t cols, T* __restrict out) {
+  const int64_t n = common_keys(nrow);
+  rows_times_tile(p, ld, n, x, sx, cols, out);
+  for (int r = 0; r < QB; r++)
+    for (int64_t j = n; j < nrow[r]; j++) {
+      const T pj = p[r * ld + j];
+      const T* __restrict xj = x + j * sx;
+      T* __restrict o = out + r * cols;
+      for (int64_t d = 0; d < cols; d++) o[d] += pj * xj[d];
+    }
+}
+
 /** out[r * cols + d] = sum_{j < n} p[r * ld + j] * x[j * sx + d] for the QB rows of p. */
-template <class T> void rows_times(const T* __restrict p, int64_t ld, int64_t n, const T* x, int64_t sx, int64_t cols,
-                                   T* __restrict out) {
+template <class T> void rows_times_tile(const T* __restrict p, int64_t ld, int64_t n, const T* x, int64_t sx,
+                                        int64_t cols, T* __restrict out) {
   typedef typename Tr<T>::V V;
   typedef typename V::R R;
   const int W = V::W;
@@ -244,9 +288,34 @@ template <class T> void rows_times(const T* __restrict p, int64_t ld, int64_t n,
   }
 }
 
+template <class T> void accumulate_outer_tile(const T* __restrict p, int64_t ld, int64_t n, const T* const* y,
+                                              int64_t cols, T* __restrict acc);
+
+/**
+ * acc[j * cols + d] += sum_{r : j < nrow[r]} p[r * ld + j] * y_r[d] (rows r in order): keys all QB
+ * rows see through the register tile, the rest key by key with only the rows that see it. Rows with
+ * nrow[r] = 0 must have zero weights and a zero y_r: they add exact zeros in the tile.
+ */
+template <class T> void accumulate_outer(const T* __restrict p, int64_t ld, const int64_t* nrow, const T* const* y,
+                                         int64_t cols, T* __restrict acc) {
+  const int64_t n = common_keys(nrow);
+  int64_t most = 0;
+  for (int r = 0; r < QB; r++) most = nrow[r] > most ? nrow[r] : most;
+  accumulate_outer_tile(p, ld, n, y, cols, acc);
+  for (int64_t j = n; j < most; j++) {
+    T* __restrict c = acc + j * cols;
+    for (int r = 0; r < QB; r++) {
+      if (j >= nrow[r]) continue;
+      const T pj = p[r * ld + j];
+      const T* __restrict yr = y[r];
+      for (int64_t d = 0; d < cols; d++) c[d] += pj * yr[d];
+    }
+  }
+}
+
 /** acc[j * cols + d] += sum_r p[r * ld + j] * y_r[d] for j < n (rows r in order). */
-template <class T> void accumulate_outer(const T* __restrict p, int64_t ld, int64_t n, const T* const* y, int64_t cols,
-                                         T* __restrict acc) {
+template <class T> void accumulate_outer_tile(const T* __restrict p, int64_t ld, int64_t n, const T* const* y,
+                                              int64_t cols, T* __restrict acc) {
   typedef typename Tr<T>::V V;
   typedef typename V::R R;
   const int W = V::W;
@@ -283,6 +352,13 @@ template <class T> void accumulate_outer(const T* __restrict p, int64_t ld, int6
     }
 }
 
+/** Ask for rows [0, n) of `cols` elements (row stride st) of the next task, towards L2, while this one runs. */
+template <class T> void prefetch_rows(const T* x, int64_t st, int64_t n, int64_t cols) {
+  const int64_t line = 64 / sizeof(T);
+  for (int64_t j = 0; j < n; j++)
+    for (int64_t d = 0; d < cols; d += line) __builtin_prefetch(x + j * st + d, 0, 2);
+}
+
 /** Keys query row i sees. */
 inline int64_t seen(const AttnArgs& a, int64_t i) { return a.causal ? min64(i + 1, a.S) : a.S; }
 
@@ -299,6 +375,12 @@ template <class T> void fwd_rows(const AttnArgs& a, int64_t bh, int64_t i_begin,
   T* Kt = (T*)scratch;
   T* P = Kt + E * ld;    // QB rows of scores, then weights
   T* acc = P + QB * ld;  // QB rows of Ev
+  if (bh + 1 < a.B * a.H) {  // the next task of this thread, usually
+    const int64_t nb = (bh + 1) / a.H, nh = (bh + 1) % a.H;
+    prefetch_rows(base<T>(a.k, a.K, nb, nh), a.k.sT, nk, E);
+    prefetch_rows(base<T>(a.v, a.V, nb, nh), a.v.sT, nk, Ev);
+    prefetch_rows(base<T>(a.q, a.Q, nb, nh) + i_begin * a.q.sT, a.q.sT, i_end - i_begin, E);
+  }
   transpose_rows(K, a.k.sT, nk, E, ld, Kt);
   const T scale = (T)a.scale;
   for (int64_t i0 = i_begin; i0 < i_end; i0 += QB) {
@@ -308,9 +390,11 @@ template <class T> void fwd_rows(const AttnArgs& a, int64_t bh, int64_t i_begin,
     const int64_t nb = seen(a, i0 + rows - 1);  // keys the block's last row sees
     score_rows(q, E, Kt, ld, nb, scale, P);
     T inv[QB];
+    int64_t nrow[QB];
     for (int r = 0; r < QB; r++) {
       T* s = P + r * ld;
       const int64_t n = r < rows ? seen(a, i0 + r) : 0;
+      nrow[r] = 0;
       const T m = lane_max(s, n);
       if (n == 0 || m == -INFINITY) {  // no key to attend to: zeros, like the composed safe softmax
         for (int64_t j = 0; j < nb; j++) s[j] = 0;
@@ -322,10 +406,11 @@ template <class T> void fwd_rows(const AttnArgs& a, int64_t bh, int64_t i_begin,
       for (int64_t j = 0; j < e; j++) s[j] = exp_t(s[j] - m);
       for (int64_t j = n; j < (e > nb ? e : nb); j++) s[j] = 0;  // masked keys of the block's diagonal tile
       const double l = lane_sum(s, e);  // the zeros past n add nothing
+      nrow[r] = n;
       inv[r] = (T)(1.0 / l);
       lse[i0 + r] = (T)((double)m + log(l));
     }
-    rows_times(P, ld, nb, Vv, a.v.sT, Ev, acc);
+    rows_times(P, ld, nrow, Vv, a.v.sT, Ev, acc);
     for (int64_t r = 0; r < rows; r++) {
       T* o = O + (i0 + r) * a.o.sT;
       const T* x = acc + r * Ev;
@@ -357,6 +442,16 @@ template <class T> void bwd_task(const AttnArgs& a, int64_t bh, void* scratch) {
   T* P = dV + nk * Ev;   // QB rows of weights
   T* dS = P + QB * ld;   // QB rows of dP, then scale * dS
   T* dq = dS + QB * ld;  // QB rows of E
+  T* zero = dq + QB * E;  // a row of max(E, Ev) zeros, the input of rows that see no key
+  for (int64_t d = 0; d < (E > Ev ? E : Ev); d++) zero[d] = 0;
+  if (bh + 1 < a.B * a.H) {  // the next task of this thread, usually
+    const int64_t nb = (bh + 1) / a.H, nh = (bh + 1) % a.H;
+    prefetch_rows(base<T>(a.k, a.K, nb, nh), a.k.sT, nk, E);
+    prefetch_rows(base<T>(a.v, a.V, nb, nh), a.v.sT, nk, Ev);
+    prefetch_rows(base<T>(a.q, a.Q, nb, nh), a.q.sT, a.L, E);
+    prefetch_rows(base<T>(a.o, a.O, nb, nh), a.o.sT, a.L, Ev);
+    prefetch_rows(base<T>(a.o, a.gO, nb, nh), a.o.sT, a.L, Ev);
+  }
   transpose_rows(K, a.k.sT, nk, E, ld, Kt);
   transpose_rows(Vv, a.v.sT, nk, Ev, ld, Vt);
   for (int64_t j = 0; j < nk * E; j++) dK[j] = 0;
@@ -374,29 +469,31 @@ template <class T> void bwd_task(const AttnArgs& a, int64_t bh, void* scratch) {
     const int64_t nb = seen(a, i0 + rows - 1);
     score_rows(q, E, Kt, ld, nb, scale, P);
     score_rows(go, Ev, Vt, ld, nb, (T)1, dS);  // dP = dO_i . v_j
+    int64_t nrow[QB];
     for (int r = 0; r < QB; r++) {
       T* p = P + r * ld;
       T* ds = dS + r * ld;
       const int64_t i = i0 + r;
       const T li = r < rows ? lse[i] : (T)-INFINITY;
       const int64_t n = r < rows && li != -INFINITY ? seen(a, i) : 0;
-      double Di = 0;  // sum_j dP_ij P_ij = dO_i . O_i
-      if (n > 0) {
-        const T* oi = O + i * a.o.sT;
-        for (int64_t d = 0; d < Ev; d++) Di += (double)go[r][d] * (double)oi[d];
-      }
-      const T D = (T)Di;
+      nrow[r] = n;
+      const T D = n > 0 ? (T)dot_double(go[r], O + i * a.o.sT, Ev) : 0;  // sum_j dP_ij P_ij = dO_i . O_i
       for (int64_t j = 0, e = n > 0 ? exp_span<T>(n, nb) : 0; j < e; j++) p[j] = exp_t(p[j] - li);  // the attention weights
       for (int64_t j = 0; j < n; j++) ds[j] = p[j] * (ds[j] - D) * scale;
       for (int64_t j = n; j < nb; j++) p[j] = ds[j] = 0;
     }
-    rows_times(dS, ld, nb, K, a.k.sT, E, dq);  // dQ = scale dS K
+    rows_times(dS, ld, nrow, K, a.k.sT, E, dq);  // dQ = scale dS K
     for (int64_t r = 0; r < rows; r++) {
       T* gq = gQ + (i0 + r) * a.q.sT;
-      for (int64_t d = 0; d < E; d++) gq[d] = dq[r * E + d];
+      if (nrow[r] == 0)
+        for (int64_t d = 0; d < E; d++) gq[d] = 0;
+      else
+        for (int64_t d = 0; d < E; d++) gq[d] = dq[r * E + d];
     }
-    accumulate_outer(P, ld, nb, go, Ev, dV);  // dV += P^T dO
-    accumulate_outer(dS, ld, nb, q, E, dK);   // dK += scale dS^T Q
+    for (int r = 0; r < QB; r++)
+      if (nrow[r] == 0) q[r] = go[r] = zero;  // they add exact zeros to dK and dV
+    accumulate_outer(P, ld, nrow, go, Ev, dV);  // dV += P^T dO
+    accumulate_outer(dS, ld, nrow, q, E, dK);   // dK += scale dS^T Q
   }
   for (int64_t j = 0; j < a.S; j++) {  // every key row, seen or not, gets a gradient
     T* gk = gK + j * a.k.sT;

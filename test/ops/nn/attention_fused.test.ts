@@ -69,6 +69,30 @@ describe("native attention kernels vs the TS reference", { skip }, () => {
   }
 });
 
+describe("native causal attention never touches a key a row does not see", { skip }, () => {
+  for (const Ctor of FLOATS) {
+    it(`${Ctor.name}: a NaN value and an infinite key in the last row leave earlier rows as the reference has them`, () => {
+      const c = denseCase(2, 12, 12, 8, 8, true);
+      const res = (be: typeof tsBackend) => {
+        const q = randArray(Ctor, c.qLen, 5), k = randArray(Ctor, c.kLen, 6), v = randArray(Ctor, c.vLen, 7);
+        for (let n = 0; n < 2; n++) {
+          k[(n * 12 + 11) * 8] = Infinity;
+          v.fill(Number.NaN, (n * 12 + 11) * 8, (n * 12 + 12) * 8);
+        }
+        const out = new Ctor(c.oLen), lse = new Ctor(2 * 12);
+        be.attentionForward(q, k, v, out, lse, c.p);
+        const gOut = randArray(Ctor, c.oLen, 8), gq = new Ctor(c.qLen), gk = new Ctor(c.kLen), gv = new Ctor(c.vLen);
+        be.attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, c.p);
+        return [out, lse, gq, gk, gv];
+      };
+      const want = res(tsBackend), got = res(native!);
+      assert.ok(Number.isFinite(want[0]![10 * 8]!) && Number.isNaN(want[0]![11 * 8]!), "the reference keeps row 10 finite");
+      const tol = Ctor === Float64Array ? 1e-12 : 2e-5;
+      got.forEach((g, i) => assertClose(g, want[i]!, tol, tol, `output ${i}`));
+    });
+  }
+});
+
 describe("TS reference attention", () => {
   it("a query that sees one key returns that value and its lse is the one score", () => {
     const c = denseCase(1, 2, 2, 2, 3, true);
