@@ -4,7 +4,8 @@
 // sees i + 1 keys, so per (batch, head) there are T(T+1)/2 (query, key) pairs, and the forward
 // does 4D FLOPs per pair (q.k and p v), the backward 10D (q.k again, dO.v, dV, dQ, dK).
 // BENCH_ATTN_BASELINE=path/to/old/descent_native.node adds that build's kernel, interleaved
-// with the current one in the same process (A/B). Usage: npm run bench:attention
+// with the current one in the same process (A/B); "descent f64" is the float64 kernel. BENCH_ROUNDS
+// (default 3) interleaved rounds, median. Usage: npm run bench:attention
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -37,25 +38,35 @@ function meta(B: number, H: number, T: number, D: number): Float64Array {
   return Float64Array.from([B, H, T, T, D, D, 1 / Math.sqrt(D), 1, ...lay(0), ...lay(C), ...lay(2 * C), 0, T * C, D, C]);
 }
 
-interface Row { fwd: number[]; bwd: number[] }
+interface Row { fwd: number[]; bwd: number[]; fwdCpu: number[]; bwdCpu: number[] }
 
-function measure(impl: Impl, B: number, H: number, T: number, D: number, threads: number): { fwd: number; bwd: number } {
+/** Wall-clock median (ms) and process CPU time per call (ms, all threads): the CPU time is not inflated by time slicing. */
+function time(fn: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t = timeIt(fn, 0.4, 30);
+  const c = process.cpuUsage(c0);
+  return { wall: t.seconds * 1e3, cpu: (c.user + c.system) / 1e3 / (t.runs + 1) };
+}
+
+function measure(impl: Impl, B: number, H: number, T: number, D: number, threads: number) {
   const Ctor = impl.f64 ? Float64Array : Float32Array, C = H * D;
   const x = rand(new Ctor(B * T * 3 * C)), out = new Ctor(B * T * C), lse = new Ctor(B * H * T);
   const g = rand(new Ctor(B * T * C)), gx = new Ctor(B * T * 3 * C), m = meta(B, H, T, D);
   impl.addon.setNumThreads(threads);
-  const fwd = timeIt(() => impl.addon.attentionForward(x, x, x, out, lse, m), 0.4, 30).seconds * 1e3;
-  const bwd = timeIt(() => impl.addon.attentionBackward(x, x, x, out, g, lse, gx, gx, gx, m), 0.4, 30).seconds * 1e3;
+  const fwd = time(() => impl.addon.attentionForward(x, x, x, out, lse, m));
+  const bwd = time(() => impl.addon.attentionBackward(x, x, x, out, g, lse, gx, gx, gx, m));
   return { fwd, bwd };
 }
 
-function torch(threads: number): { forwardMs: number; backwardMs: number }[] | string {
+interface TorchRow { forwardMs: number; backwardMs: number; forwardCpuMs: number; backwardCpuMs: number }
+
+function torch(threads: number): TorchRow[] | string {
   const t = String(threads);
   const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t, OMP_WAIT_POLICY: "PASSIVE" };
   const cfg = { shapes: SHAPES.map((s) => s.slice(1)), threads, seconds: 0.6 };
   const r = spawnSync("/usr/bin/python3", [join(ROOT, "bench", "attention_torch.py"), JSON.stringify(cfg)], { env, encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) return `failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-1)[0]}`;
-  const res = JSON.parse(r.stdout.trim().split("\n").pop()!) as { rows: { forwardMs: number; backwardMs: number }[]; note: string };
+  const res = JSON.parse(r.stdout.trim().split("\n").pop()!) as { rows: TorchRow[]; note: string };
   notes.add(res.note);
   return res.rows;
 }
@@ -71,9 +82,9 @@ for (const threads of [1, 2]) {
     for (const [name, B, H, T, D] of SHAPES) {
       for (const impl of impls) {
         const key = `${name}|${impl.name}`;
-        const row = results.get(key) ?? { fwd: [], bwd: [] };
+        const row = results.get(key) ?? { fwd: [], bwd: [], fwdCpu: [], bwdCpu: [] };
         const t = measure(impl, B, H, T, D, threads);
-        row.fwd.push(t.fwd); row.bwd.push(t.bwd);
+        row.fwd.push(t.fwd.wall); row.bwd.push(t.bwd.wall); row.fwdCpu.push(t.fwd.cpu); row.bwdCpu.push(t.bwd.cpu);
         results.set(key, row);
       }
     }
@@ -83,15 +94,17 @@ for (const threads of [1, 2]) {
     const pairs = B * H * T * (T + 1) / 2;
     const gf = (flopsPerPair: number, ms: number) => fmt(pairs * flopsPerPair * D / ms / 1e6, 1);
     const shape = `${name} B${B} H${H} T${T} D${D}`;
-    const add = (impl: string, f: number, b: number) => table.push([shape, String(threads), impl, fmt(f, 2), gf(4, f), fmt(b, 2), gf(10, b)]);
+    const add = (impl: string, f: number, b: number, fc: number | null, bc: number | null) =>
+      table.push([shape, String(threads), impl, fmt(f, 2), gf(4, f), fmt(b, 2), gf(10, b), fmt(fc, 2), fmt(bc, 2)]);
     for (const impl of impls) {
       const row = results.get(`${name}|${impl.name}`)!;
-      add(impl.name, median(row.fwd), median(row.bwd));
+      add(impl.name, median(row.fwd), median(row.bwd), median(row.fwdCpu), median(row.bwdCpu));
     }
-    if (typeof th === "string") table.push([shape, String(threads), `torch ${th}`, "—", "—", "—", "—"]);
-    else add("torch", th[si]!.forwardMs, th[si]!.backwardMs);
+    if (typeof th === "string") table.push([shape, String(threads), `torch ${th}`, "—", "—", "—", "—", "—", "—"]);
+    else add("torch", th[si]!.forwardMs, th[si]!.backwardMs, th[si]!.forwardCpuMs, th[si]!.backwardCpuMs);
   });
 }
 for (const impl of impls) impl.addon.setNumThreads(2);
-printTable(["shape", "threads", "impl", "fwd ms", "fwd GFLOPS", "bwd ms", "bwd GFLOPS"], table);
+printTable(["shape", "threads", "impl", "fwd ms", "fwd GFLOPS", "bwd ms", "bwd GFLOPS", "fwd CPU ms", "bwd CPU ms"], table);
+console.log("\nms: wall-clock median per call; GFLOPS from it; CPU ms: process CPU time per call over all threads (robust to time slicing on a shared machine).");
 for (const n of notes) console.log(`\ntorch: ${n}`);

@@ -36,12 +36,14 @@ def attend(q, k, v, mask):
 
 
 def median_ms(fn, seconds):
+    """Wall-clock median and process CPU time per call (all threads), ms."""
     fn()
-    ts, end = [], time.perf_counter() + seconds
+    ts, end, c0 = [], time.perf_counter() + seconds, time.process_time()
     while len(ts) < 3 or (time.perf_counter() < end and len(ts) < 50):
         t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - c0) / len(ts)
     ts.sort()
-    return ts[len(ts) // 2] * 1e3
+    return ts[len(ts) // 2] * 1e3, cpu * 1e3
 
 
 rows = []
@@ -53,7 +55,7 @@ for B, H, T, D in cfg["shapes"]:
         fwd = median_ms(lambda: attend(q, k, v, mask), cfg["seconds"])
     y = attend(q, k, v, mask)
     bwd = median_ms(lambda: torch.autograd.grad(y, (q, k, v), g, retain_graph=True), cfg["seconds"])
-    rows.append({"shape": [B, H, T, D], "forwardMs": fwd, "backwardMs": bwd})
+    rows.append({"shape": [B, H, T, D], "forwardMs": fwd[0], "backwardMs": bwd[0], "forwardCpuMs": fwd[1], "backwardCpuMs": bwd[1]})
 print(json.dumps({"rows": rows, "note": "PyTorch %s, %s, %s, %d threads, OMP_WAIT_POLICY=%s" % (
     torch.__version__, blas_core(), "F.scaled_dot_product_attention(is_causal=True)" if sdpa else "math path (no SDPA in this version)",
     torch.get_num_threads(), os.environ.get("OMP_WAIT_POLICY"))}))
