@@ -8,7 +8,8 @@
 //    features from the keys transposed into scratch once per task (Kt, feature-major), i.e. a small
 //    GEMM micro-kernel with no horizontal sums;
 //  - causal: a block computes only the key tiles its last row sees (the masked upper triangle
-//    beyond the block diagonal is skipped), and scores past a row's last key are zeroed after exp;
+//    beyond the block diagonal is skipped); in the P V style products the keys of the block's
+//    diagonal go row by row to the rows that see them, so a row never reads a key it may not see;
 //  - softmax per row with the whole visible row of scores in scratch (one row per query of the
 //    block, never (L, S)): max, vectorised exp, sum in a fixed lane order, row log-sum-exp saved;
 //  - P V (and dS K in the backward): QB rows x NV vectors of features accumulated over the keys.
