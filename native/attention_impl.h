@@ -240,13 +240,25 @@ template <class T> void rows_times(const T* __restrict p, int64_t ld, const int6
                                    int64_t cols, T* __restrict out) {
   const int64_t n = common_keys(nrow);
   rows_times_tile(p, ld, n, x, sx, cols, out);
-  for (int r = 0; r < QB; r++)
-    for (int64_t j = n; j < nrow[r]; j++) {
-      const T pj = p[r * ld + j];
-      const T* __restrict xj = x + j * sx;
-      T* __restrict o = out + r * cols;
-      for (int64_t d = 0; d < cols; d++) o[d] += pj * xj[d];
+  typedef typename Tr<T>::V V;
+  typedef typename V::R R;
+  const int W = V::W;
+  for (int r = 0; r < QB; r++) {
+    if (nrow[r] <= n) continue;
+    const T* pr = p + r * ld;
+    T* __restrict o = out + r * cols;
+    int64_t d = 0;
+    for (; d + W <= cols; d += W) {
+      R acc = V::load(o + d);
+      for (int64_t j = n; j < nrow[r]; j++) acc = V::fma(V::set1(pr[j]), V::load(x + j * sx + d), acc);
+      V::store(o + d, acc);
     }
+    for (; d < cols; d++) {
+      T acc = o[d];
+      for (int64_t j = n; j < nrow[r]; j++) acc += pr[j] * x[j * sx + d];
+      o[d] = acc;
+    }
+  }
 }
 
 /** out[r * cols + d] = sum_{j < n} p[r * ld + j] * x[j * sx + d] for the QB rows of p. */
@@ -303,13 +315,23 @@ template <class T> void accumulate_outer(const T* __restrict p, int64_t ld, cons
   int64_t most = 0;
   for (int r = 0; r < QB; r++) most = nrow[r] > most ? nrow[r] : most;
   accumulate_outer_tile(p, ld, n, y, cols, acc);
+  typedef typename Tr<T>::V V;
+  typedef typename V::R R;
+  const int W = V::W;
   for (int64_t j = n; j < most; j++) {
     T* __restrict c = acc + j * cols;
-    for (int r = 0; r < QB; r++) {
-      if (j >= nrow[r]) continue;
-      const T pj = p[r * ld + j];
-      const T* __restrict yr = y[r];
-      for (int64_t d = 0; d < cols; d++) c[d] += pj * yr[d];
+    int64_t d = 0;
+    for (; d + W <= cols; d += W) {
+      R cv = V::load(c + d);
+      for (int r = 0; r < QB; r++)
+        if (j < nrow[r]) cv = V::fma(V::set1(p[r * ld + j]), V::load(y[r] + d), cv);
+      V::store(c + d, cv);
+    }
+    for (; d < cols; d++) {
+      T cd = c[d];
+      for (int r = 0; r < QB; r++)
+        if (j < nrow[r]) cd += p[r * ld + j] * y[r][d];
+      c[d] = cd;
     }
   }
 }
