@@ -1,12 +1,13 @@
-// Fused scaled-dot-product attention (flash-attention style): per (batch, head) task and per query
-// row, the scores against the keys it may see (j <= i when causal), scale, softmax and the
-// weighted sum of values, with only a row of scores in scratch: the (L, S) matrix is never
-// materialised. The forward saves the row log-sum-exp; the backward recomputes the probabilities
+// Fused scaled-dot-product attention (flash-attention style): per (batch, head) task and per block
+// of query rows, the scores against the keys the rows may see (j <= i when causal), scale, softmax
+// and the weighted sum of values, with only the block's rows of scores in scratch: the (L, S)
+// matrix is never materialised. The forward saves the row log-sum-exp; the backward recomputes the probabilities
 // from it. Every operand is addressed through a layout (offset + batch/head/row strides, features
 // contiguous), so packed (B, T, 3C) qkv and (B, T, C) outputs are read and written in place.
 // The per-task bodies are compiled once per ISA (attention_impl.h); attention.cc spreads tasks
-// over the thread pool. Each task is computed by one thread in a fixed order, so results do not
-// depend on the thread count.
+// over the thread pool: the forward over (batch, head) x query chunks, the backward over (batch,
+// head), whose key/value gradients one thread owns. Each query row and key row is computed in an
+// order fixed by the shapes alone, so results do not depend on the thread count.
 #pragma once
 #include <stdint.h>
 
@@ -26,16 +27,22 @@ struct AttnArgs {
   void *gQ, *gK, *gV;       // backward outputs (overwritten)
 };
 
-/** Scratch elements (of the dtype) one task needs. */
+enum { kAttnPad = 64, kAttnMaxRows = 8 };  // key rows padded to a multiple of kAttnPad; query rows per block
+
+/** Scratch elements (of the dtype) one task needs, forward or backward. */
 inline int64_t attn_scratch(const AttnArgs& a) {
-  int64_t f = a.E > a.Ev ? a.E : a.Ev;
-  return (a.E + a.Ev) * a.S + 3 * a.S + 2 * f + 64;
+  const int64_t ld = (a.S + kAttnPad - 1) / kAttnPad * kAttnPad, f = a.E + a.Ev;
+  return f * ld + a.S * f + 2 * kAttnMaxRows * ld + kAttnMaxRows * f + 64;
 }
 
-typedef void (*AttnTask)(const AttnArgs& a, int64_t task, void* scratch);
+/** Forward of query rows [i_begin, i_end) of task bh = b * H + h. */
+typedef void (*AttnFwd)(const AttnArgs& a, int64_t bh, int64_t i_begin, int64_t i_end, void* scratch);
+/** Backward of task bh: all its query rows, and the gradients of all its key/value rows. */
+typedef void (*AttnBwd)(const AttnArgs& a, int64_t bh, void* scratch);
 
 struct AttnKernels {
-  AttnTask fwd_f32, fwd_f64, bwd_f32, bwd_f64;
+  AttnFwd fwd_f32, fwd_f64;
+  AttnBwd bwd_f32, bwd_f64;
 };
 
 /** The table in use (set by the addon at load time; the baseline one until then). */

@@ -1,5 +1,5 @@
 // Fused attention: the native kernels against the TS reference (float32/float64, causal or not,
-// L != S, contiguous and packed (B, T, 3C) layouts), 1 vs 2 threads bit for bit, the fused
+// L != S, contiguous and packed (B, T, 3C) layouts, query chunks), 1 vs 2 threads bit for bit, the fused
 // scaledDotProductAttention against the composed path (forward and gradients, float64 1e-10),
 // and gradcheck of the fused op.
 import assert from "node:assert/strict";
@@ -37,6 +37,8 @@ function packedCase(B: number, T: number, H: number, D: number): Case {
 const CASES: Case[] = [
   denseCase(3, 7, 7, 5, 4, true), denseCase(2, 5, 9, 8, 3, true), denseCase(2, 9, 4, 16, 16, true),
   denseCase(2, 6, 11, 4, 7, false), denseCase(4, 33, 33, 32, 32, true), packedCase(2, 19, 3, 8),
+  // Few (batch, head) pairs and long rows: the forward splits the queries into chunks; L != S; odd feature counts.
+  denseCase(1, 150, 140, 24, 20, true), denseCase(1, 131, 131, 64, 64, false), packedCase(1, 200, 2, 16),
 ];
 
 function run(be: typeof tsBackend, Ctor: FCtor, c: Case): Float32Array[] | Float64Array[] {
@@ -64,6 +66,30 @@ describe("native attention kernels vs the TS reference", { skip }, () => {
         assertThreadIndependent(() => run(native!, Ctor, c), c.name);
       });
     }
+  }
+});
+
+describe("native causal attention never touches a key a row does not see", { skip }, () => {
+  for (const Ctor of FLOATS) {
+    it(`${Ctor.name}: a NaN value and an infinite key in the last row leave earlier rows as the reference has them`, () => {
+      const c = denseCase(2, 12, 12, 8, 8, true);
+      const res = (be: typeof tsBackend) => {
+        const q = randArray(Ctor, c.qLen, 5), k = randArray(Ctor, c.kLen, 6), v = randArray(Ctor, c.vLen, 7);
+        for (let n = 0; n < 2; n++) {
+          k[(n * 12 + 11) * 8] = Infinity;
+          v.fill(Number.NaN, (n * 12 + 11) * 8, (n * 12 + 12) * 8);
+        }
+        const out = new Ctor(c.oLen), lse = new Ctor(2 * 12);
+        be.attentionForward(q, k, v, out, lse, c.p);
+        const gOut = randArray(Ctor, c.oLen, 8), gq = new Ctor(c.qLen), gk = new Ctor(c.kLen), gv = new Ctor(c.vLen);
+        be.attentionBackward(q, k, v, out, gOut, lse, gq, gk, gv, c.p);
+        return [out, lse, gq, gk, gv];
+      };
+      const want = res(tsBackend), got = res(native!);
+      assert.ok(Number.isFinite(want[0]![10 * 8]!) && Number.isNaN(want[0]![11 * 8]!), "the reference keeps row 10 finite");
+      const tol = Ctor === Float64Array ? 1e-12 : 2e-5;
+      got.forEach((g, i) => assertClose(g, want[i]!, tol, tol, `output ${i}`));
+    });
   }
 });
 
