@@ -24,6 +24,24 @@ napi_value UnaryBackward(napi_env env, napi_callback_info info) {
   return A.run([&] { unary_backward_kernel((int)op, x.dt, x.data, y.data, gy.data, o.data, x.len); });
 }
 
+napi_value BiasActBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "biasActBackward");
+  double code = A.num(0);
+  bool act = code >= 0;
+  A.need_len(code == -1 || code == U_GELU || code == U_GELU_TANH, "op must be -1 (identity) or a GELU code");
+  Arr x = A.arr(1, !act), gy = A.arr(2);
+  int64_t rows = A.i64(3), cols = A.i64(4);
+  Arr gx = A.arr(5, !act), gb = A.arr(6, true);
+  A.need(is_float(gy) && (!x.present || x.dt == gy.dt) && (!gx.present || gx.dt == gy.dt) &&
+             (!gb.present || gb.dt == gy.dt), "x, gy, gx and gBias must share one float dtype");
+  int64_t n = mul_sat(rows, cols);
+  A.need_len(n <= gy.len && (!act || (n <= x.len && n <= gx.len)) && (!gb.present || cols <= gb.len),
+             "x, gy and gx must hold rows * cols elements, gBias cols");
+  return A.run([&] {
+    bias_act_backward_kernel(act ? (int)code : -1, gy.dt, x.data, gy.data, rows, cols, gx.data, gb.data);
+  });
+}
+
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args A(env, info, "binary");
   int64_t op = A.i64(0);

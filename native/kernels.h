@@ -28,6 +28,12 @@ struct Strided {
 // elementwise.cc
 void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n);
 void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const void* gy, void* out, int64_t n);
+/**
+ * Backward of act(x W^T + b) down to the pre-activation x (R, C): gx = gy * act'(x) (op U_GELU or
+ * U_GELU_TANH; op < 0: identity, gx unused) and, when gbias is non-null, gbias = column sums of gx.
+ */
+void bias_act_backward_kernel(int op, DType dt, const void* x, const void* gy, int64_t rows, int64_t cols, void* gx,
+                              void* gbias);
 /** Arithmetic needs out dtype == in dtype; comparisons may write any dtype. */
 void binary_kernel(int op, DType in, DType out, const void* a, const void* b, void* o, const Strided& s);
 void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void* b, void* o, const Strided& s);

@@ -45,6 +45,9 @@ export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 
+/** Activations a GEMM can apply in its epilogue (and biasActivationBackward differentiates). */
+export type EpilogueActivation = "gelu" | "geluTanh";
+
 export interface GemmParams {
   /** Number of matrices in the batch. */
   batch: number;
@@ -69,6 +72,14 @@ export interface GemmParams {
   offsetA: number;
   offsetB: number;
   offsetC: number;
+  /**
+   * Epilogue, fused into the GEMM while each tile is hot: bias (at least n values) is added to
+   * every row of every C after alpha and beta; then, with activation, activationOut (C's layout,
+   * strides and offset) = activation(C), and C keeps the pre-activation the backward needs.
+   */
+  bias?: FloatArray | null;
+  activation?: EpilogueActivation | null;
+  activationOut?: FloatArray | null;
 }
 
 export interface StridedCopyParams {
@@ -163,6 +174,15 @@ export interface Backend {
   argReduce(op: "argmax" | "argmin", x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
   /** Batched GEMM: C = alpha op(A) op(B) + beta C, row-major. */
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void;
+  /**
+   * Backward of activation(x W^T + b) down to its pre-activation x (R, C): gx = gy * act'(x), and
+   * gBias (when non-null) = the column sums of gx, written. activation null: identity (x and gx
+   * unused; gBias = column sums of gy). Sums run in row order per column, like reduce.
+   */
+  biasActivationBackward(
+    activation: EpilogueActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
+    gx: FloatArray | null, gBias: FloatArray | null,
+  ): void;
   /** General strided copy (permute, slice, expand, cat, and their scatter-add backwards). */
   stridedCopy(src: TypedArray, dst: TypedArray, p: StridedCopyParams): void;
   /** dst[i] = src[i] converted (float rounding, int truncation toward zero). */

@@ -19,7 +19,10 @@ type A = TypedArray;
 export interface NativeAddon {
   gemm(a: F, b: F, c: F, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     alpha: number, beta: number, strideA: number, strideB: number, strideC: number,
-    offsetA: number, offsetB: number, offsetC: number): void;
+    offsetA: number, offsetB: number, offsetC: number,
+    bias?: F | null, activation?: number, activationOut?: F | null): void;
+  /** activation: a unary op code (gelu, geluTanh) or -1 for the identity; see Backend.biasActivationBackward. */
+  biasActBackward?(activation: number, x: F | null, gy: F, rows: number, cols: number, gx: F | null, gBias: F | null): void;
   unary(op: number, x: A, out: A): void;
   unaryBackward(op: number, x: F, y: F, gy: F, out: F): void;
   /** meta = [nd, shape..., stridesA..., stridesB...] */

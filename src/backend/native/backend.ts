@@ -163,8 +163,24 @@ function nativeKernels(N: NativeAddon): Backend {
 
     gemm(a, b, c, p: GemmParams) {
       if (!sameType(a, b) || !sameType(a, c)) return tsBackend.gemm(a, b, c, p);
+      const bias = p.bias ?? null, act = p.activation ? p.activationOut ?? null : null;
+      if (!bias && !act) {
+        N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
+          p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
+        return;
+      }
+      if ((bias && !sameType(a, bias)) || (act && !sameType(a, act)) || !N.biasActBackward) return tsBackend.gemm(a, b, c, p);
       N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
-        p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
+        p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC,
+        bias, p.activation ? unaryCode.get(p.activation)! : -1, act);
+    },
+
+    biasActivationBackward(activation, x, gy, rows, cols, gx, gBias) {
+      const same = (t: FloatArray | null): boolean => t === null || sameType(t, gy);
+      if (!N.biasActBackward || !same(x) || !same(gx) || !same(gBias)) {
+        return tsBackend.biasActivationBackward(activation, x, gy, rows, cols, gx, gBias);
+      }
+      N.biasActBackward(activation ? unaryCode.get(activation)! : -1, x, gy, rows, cols, gx, gBias);
     },
 
     // No native kernels yet: activations, scans and sort run on the TS reference.

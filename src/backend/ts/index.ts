@@ -8,7 +8,7 @@ import {
   crossEntropy, crossEntropyBackward, embedding, embeddingBackward, layerNorm, layerNormBackward,
   logSoftmax, logSoftmaxBackward, softmax, softmaxBackward,
 } from "./fused.js";
-import { gemm } from "./gemm.js";
+import { biasActivationBackward, gemm } from "./gemm.js";
 import { adamUpdate, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
 import { activation, activationBackward } from "./activation.js";
@@ -25,7 +25,7 @@ export const tsKernels: Backend = {
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
   embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
   activation, activationBackward, scan, cumprodBackward, cumExtreme, sort, scatterReduce, scatterReduceBackward,
-  attentionForward, attentionBackward,
+  attentionForward, attentionBackward, biasActivationBackward,
   rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
 
