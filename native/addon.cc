@@ -35,6 +35,7 @@ napi_value EmbeddingBackward(napi_env env, napi_callback_info info);
 napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
+napi_value AdamMany(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
 // Defined in addon_attention.cc.
 napi_value AttentionForward(napi_env env, napi_callback_info info);
@@ -179,6 +180,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"layerNorm", LayerNorm},
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
+    {"adamUpdateMany", AdamMany},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
     {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},

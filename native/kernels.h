@@ -64,6 +64,10 @@ void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* t
 // optim.cc
 struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };
 void adam_kernel(DType dt, void* param, const void* grad, void* m, void* v, void* vmax, int64_t n, const AdamArgs& a);
+/** One tensor of a multi-tensor Adam step (vmax may be null). */
+struct AdamTensor { void* param; const void* grad; void* m; void* v; void* vmax; int64_t n; AdamArgs args; };
+/** Every tensor's update in one call, split across the pool (same results as adam_kernel per tensor). */
+void adam_many_kernel(DType dt, const AdamTensor* tensors, int64_t count);
 struct SgdArgs { double lr, momentum, dampening, weightDecay; bool nesterov, firstStep; };
 void sgd_kernel(DType dt, void* param, const void* grad, void* buf, int64_t n, const SgdArgs& a);
 

@@ -109,6 +109,16 @@ export interface AdamParams {
   gradScale: number;
 }
 
+/** One tensor of a multi-tensor Adam step: adamUpdate's arguments. */
+export interface AdamTensorUpdate {
+  param: FloatArray;
+  grad: FloatArray;
+  m: FloatArray;
+  v: FloatArray;
+  vmax: FloatArray | null;
+  p: AdamParams;
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -233,6 +243,8 @@ export interface Backend {
   /** In-place Adam/AdamW update over flat buffers. vmax is the AMSGrad buffer or null. */
   adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, p: AdamParams): void;
   /** In-place SGD update; momentumBuf is null when momentum is 0. */
+  /** adamUpdate of every entry in one call (native: one pool job over all of them); the same results. */
+  adamUpdateMany(updates: readonly AdamTensorUpdate[]): void;
   sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, p: SgdParams): void;
 
   /** out[i] = act(x[i]) for an activation with scalar parameters. */

@@ -188,6 +188,10 @@ export function withStorageDTypes(kernels: Backend): Backend {
       if (allPlain(param, grad, m, v, vmax)) return kernels.adamUpdate(param, grad, m, v, vmax, p);
       run((w) => kernels.adamUpdate(f(w.out(param)), f(w.in(grad)), f(w.out(m)), f(w.out(v)), w.out(vmax), p));
     },
+    adamUpdateMany(updates) {
+      if (updates.every((u) => allPlain(u.param, u.grad, u.m, u.v, u.vmax))) return kernels.adamUpdateMany(updates);
+      for (const u of updates) this.adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
+    },
     sgdUpdate(param, grad, momentumBuf, p) {
       if (allPlain(param, grad, momentumBuf)) return kernels.sgdUpdate(param, grad, momentumBuf, p);
       run((w) => kernels.sgdUpdate(f(w.out(param)), f(w.in(grad)), w.out(momentumBuf), p));

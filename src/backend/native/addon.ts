@@ -53,6 +53,8 @@ export interface NativeAddon {
     smoothing: number, rowScale: F, g: F): void;
   adamUpdate(param: F, grad: F, m: F, v: F, vmax: F | null, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
+  /** meta: 9 numbers per tensor (lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale, decoupled 0/1). */
+  adamUpdateMany?(params: F[], grads: F[], m: F[], v: F[], vmax: (F | null)[], meta: Float64Array): void;
   sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
     weightDecay: number, firstStep: boolean): void;
   /** meta = [B, H, L, S, E, Ev, scale, causal (0/1), then (offset, sB, sH, sT) of q, k, v, out] */
