@@ -19,6 +19,7 @@ std::mutex& kernel_mutex() {
 // Defined in addon_kernels.cc.
 napi_value Unary(napi_env env, napi_callback_info info);
 napi_value UnaryBackward(napi_env env, napi_callback_info info);
+napi_value BiasActBackward(napi_env env, napi_callback_info info);
 napi_value Binary(napi_env env, napi_callback_info info);
 napi_value Where(napi_env env, napi_callback_info info);
 napi_value StridedCopy(napi_env env, napi_callback_info info);
@@ -34,6 +35,7 @@ napi_value EmbeddingBackward(napi_env env, napi_callback_info info);
 napi_value CrossEntropy(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
 napi_value Adam(napi_env env, napi_callback_info info);
+napi_value AdamMany(napi_env env, napi_callback_info info);
 napi_value Sgd(napi_env env, napi_callback_info info);
 // Defined in addon_attention.cc.
 napi_value AttentionForward(napi_env env, napi_callback_info info);
@@ -88,7 +90,21 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   call.alpha = A.num(9); call.beta = A.num(10);
   call.strideA = A.i64(11); call.strideB = A.i64(12); call.strideC = A.i64(13);
   int64_t oa = A.i64(14), ob = A.i64(15), oc = A.i64(16);
+  // Optional epilogue (older callers pass 17 arguments): bias (n), activation code, D.
+  Arr bias, d;
+  int act = -1;
+  if (A.argc > 17) {
+    bias = A.arr(17, true);
+    double code = A.num(18);
+    d = A.arr(19, true);
+    if (A.ok && code >= 0) {
+      act = (int)code;
+      A.need(code == act && gemm_activation(false, act) != nullptr, "activation must be -1 (none) or a GELU code");
+      A.need(d.present, "an activation needs its output D");
+    }
+  }
   A.need(is_float(a) && a.dt == b.dt && a.dt == c.dt, "A, B and C must be all Float32Array or all Float64Array");
+  A.need((!bias.present || bias.dt == a.dt) && (!d.present || d.dt == a.dt), "bias and D must share C's dtype");
   if (A.ok && call.batch > 0 && call.m > 0 && call.n > 0) {
     // Last element touched: offset + (batch - 1) * stride + rows * cols, in saturating arithmetic.
     auto end = [&](int64_t off, int64_t stride, int64_t rows, int64_t cols) {
@@ -99,6 +115,8 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     A.need_len(call.k == 0 || end(ob, call.strideB, call.k, call.n) <= b.len,
                "B is too short for offsetB + (batch - 1) * strideB + k * n");
     A.need_len(end(oc, call.strideC, call.m, call.n) <= c.len, "C is too short for offsetC + (batch - 1) * strideC + m * n");
+    A.need_len(!bias.present || bias.len >= call.n, "bias must hold n elements");
+    A.need_len(act < 0 || end(oc, call.strideC, call.m, call.n) <= d.len, "D is too short for C's layout");
     // With zero strides the arrays do not bound the batch; beyond 2^32 (more matrices than any
     // tensor holds) the repeated update would run for hours. beta = 0 with strideC = 0 needs
     // only the last matrix, which the kernel computes alone.
@@ -110,6 +128,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   call.a = (const char*)a.data + oa * es;
   call.b = (const char*)b.data + ob * es;
   call.c = (char*)c.data + oc * es;
+  call.bias = bias.present ? bias.data : nullptr;
+  call.act = act >= 0 ? gemm_activation(a.dt == kF64, act) : nullptr;
+  call.d = act >= 0 ? (char*)d.data + oc * es : nullptr;
   bool done;
   {
     std::lock_guard<std::mutex> lk(kernel_mutex());
@@ -153,11 +174,13 @@ napi_value Init(napi_env env, napi_value exports) {
     if (nt && atoi(nt) >= 1) pool_set_threads(atoi(nt));
   });
   struct { const char* name; napi_callback cb; } fns[] = {
-    {"gemm", Gemm}, {"unary", Unary}, {"unaryBackward", UnaryBackward}, {"binary", Binary}, {"where", Where},
+    {"gemm", Gemm}, {"unary", Unary}, {"unaryBackward", UnaryBackward},
+    {"biasActBackward", BiasActBackward}, {"binary", Binary}, {"where", Where},
     {"stridedCopy", StridedCopy}, {"cast", Cast}, {"reduce", Reduce}, {"argReduce", ArgReduce},
     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"layerNorm", LayerNorm},
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
+    {"adamUpdateMany", AdamMany},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
     {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},

@@ -1,5 +1,7 @@
 // Node-API glue for the non-GEMM kernels: checks dtypes and bounds (with overflow-safe size
 // products), then calls the kernels of elementwise.cc, copy.cc, reduce.cc, fused.cc and optim.cc.
+#include <vector>
+
 #include "napi_args.h"
 
 namespace descent {
@@ -22,6 +24,24 @@ napi_value UnaryBackward(napi_env env, napi_callback_info info) {
   A.need(is_float(x) && x.dt == y.dt && x.dt == gy.dt && x.dt == o.dt, "x, y, gy and out must share one float dtype");
   A.need_len(x.len == y.len && x.len == gy.len && x.len == o.len, "x, y, gy and out must have the same length");
   return A.run([&] { unary_backward_kernel((int)op, x.dt, x.data, y.data, gy.data, o.data, x.len); });
+}
+
+napi_value BiasActBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "biasActBackward");
+  double code = A.num(0);
+  bool act = code >= 0;
+  A.need_len(code == -1 || code == U_GELU || code == U_GELU_TANH, "op must be -1 (identity) or a GELU code");
+  Arr x = A.arr(1, !act), gy = A.arr(2);
+  int64_t rows = A.i64(3), cols = A.i64(4);
+  Arr gx = A.arr(5, !act), gb = A.arr(6, true);
+  A.need(is_float(gy) && (!x.present || x.dt == gy.dt) && (!gx.present || gx.dt == gy.dt) &&
+             (!gb.present || gb.dt == gy.dt), "x, gy, gx and gBias must share one float dtype");
+  int64_t n = mul_sat(rows, cols);
+  A.need_len(n <= gy.len && (!act || (n <= x.len && n <= gx.len)) && (!gb.present || cols <= gb.len),
+             "x, gy and gx must hold rows * cols elements, gBias cols");
+  return A.run([&] {
+    bias_act_backward_kernel(act ? (int)code : -1, gy.dt, x.data, gy.data, rows, cols, gx.data, gb.data);
+  });
 }
 
 napi_value Binary(napi_env env, napi_callback_info info) {
@@ -248,6 +268,75 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   A.need_len(g.len >= p.len && m.len >= p.len && v.len >= p.len && (!vmax.present || vmax.len >= p.len),
              "grad, m, v and vmax must be at least as long as param");
   return A.run([&] { adam_kernel(p.dt, p.data, g.data, m.data, v.data, vmax.data, p.len, a); });
+}
+
+namespace {
+
+// Element i of the JS array argument `arg` as a float typed array (null allowed when nullable).
+Arr element_arr(Args& A, napi_value list, uint32_t i, bool nullable, const char* what) {
+  Arr a;
+  napi_value x;
+  if (!A.ok) return a;
+  if (napi_get_element(A.env, list, i, &x) != napi_ok) { A.fail("%s[%u] is missing", what, i); return a; }
+  napi_valuetype t;
+  napi_typeof(A.env, x, &t);
+  if (nullable && (t == napi_null || t == napi_undefined)) return a;
+  bool is = false;
+  napi_is_typedarray(A.env, x, &is);
+  if (!is) { A.fail("%s[%u]: expected a Float32Array or Float64Array", what, i); return a; }
+  napi_typedarray_type tt;
+  size_t len, off;
+  napi_value ab;
+  napi_get_typedarray_info(A.env, x, &tt, &len, &a.data, &ab, &off);
+  if (tt != napi_float32_array && tt != napi_float64_array) { A.fail("%s[%u]: expected a Float32Array or Float64Array", what, i); return a; }
+  a.dt = tt == napi_float32_array ? kF32 : kF64;
+  a.len = (int64_t)len;
+  a.present = true;
+  return a;
+}
+
+uint32_t list_length(Args& A, size_t arg, const char* what) {
+  napi_value x = A.at(arg);
+  bool is = false;
+  uint32_t n = 0;
+  if (A.ok) napi_is_array(A.env, x, &is);
+  if (A.ok && !is) A.fail("%s must be an array", what);
+  if (A.ok) napi_get_array_length(A.env, x, &n);
+  return n;
+}
+
+}  // namespace
+
+// adamUpdateMany(params[], grads[], ms[], vs[], vmaxs[] (null entries), meta): meta holds 9
+// numbers per tensor: lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale, decoupled (0/1).
+// Every array is checked before any is written.
+napi_value AdamMany(napi_env env, napi_callback_info info) {
+  Args A(env, info, "adamUpdateMany");
+  const char* names[5] = {"params", "grads", "m", "v", "vmax"};
+  uint32_t n = list_length(A, 0, names[0]);
+  for (size_t k = 1; k < 5; k++) A.need_len(list_length(A, k, names[k]) == n, "params, grads, m, v and vmax must have equal lengths");
+  Arr meta = A.arr(5);
+  A.need(meta.dt == kF64, "meta must be a Float64Array");
+  A.need_len(meta.len >= 9 * (int64_t)n, "meta must hold 9 numbers per tensor");
+  std::vector<AdamTensor> ts(A.ok ? n : 0);
+  DType dt = kF32;
+  for (uint32_t i = 0; i < n && A.ok; i++) {
+    Arr x[5];
+    for (int k = 0; k < 5; k++) x[k] = element_arr(A, A.argv[k], i, k == 4, names[k]);
+    if (!A.ok) break;
+    if (i == 0) dt = x[0].dt;
+    A.need(x[0].dt == dt && x[1].dt == dt && x[2].dt == dt && x[3].dt == dt && (!x[4].present || x[4].dt == dt),
+           "every array must share one float dtype");
+    A.need_len(x[1].len >= x[0].len && x[2].len >= x[0].len && x[3].len >= x[0].len && (!x[4].present || x[4].len >= x[0].len),
+               "grad, m, v and vmax must be at least as long as their param");
+    const double* q = (const double*)meta.data + 9 * (int64_t)i;
+    AdamArgs& a = ts[i].args;
+    a.lr = q[0]; a.beta1 = q[1]; a.beta2 = q[2]; a.eps = q[3]; a.weightDecay = q[4]; a.bc1 = q[5]; a.bc2Sqrt = q[6];
+    a.gradScale = q[7]; a.decoupled = q[8] != 0;
+    ts[i].param = x[0].data; ts[i].grad = x[1].data; ts[i].m = x[2].data; ts[i].v = x[3].data;
+    ts[i].vmax = x[4].present ? x[4].data : nullptr; ts[i].n = x[0].len;
+  }
+  return A.run([&] { adam_many_kernel(dt, ts.data(), (int64_t)ts.size()); });
 }
 
 napi_value Sgd(napi_env env, napi_callback_info info) {

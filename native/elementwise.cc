@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gemm.h"
 #include "kernels.h"
 #include "strided.h"
 #include "vecmath.h"
@@ -341,12 +342,90 @@ template <class T> void where_cond(DType cdt, const void* c, const T* a, const T
   else where_typed<int32_t, T>((const int32_t*)c, a, b, o, s);
 }
 
+// ---- epilogues of fused linear layers ----
+
+// The GEMM's activation epilogue: the same per-element results as unary_loop (float32 through the
+// vecmath kernel, float64 through unary_fn), serial because it runs inside a GEMM thread.
+void gelu_f32(const void* x, void* y, int64_t n) { g_vec->gelu((const float*)x, (float*)y, n); }
+void gelu_tanh_f32(const void* x, void* y, int64_t n) { g_vec->gelu_tanh((const float*)x, (float*)y, n); }
+template <int OP> void act_f64(const void* x, void* y, int64_t n) {
+  const double* xs = (const double*)x;
+  double* ys = (double*)y;
+  for (int64_t i = 0; i < n; i++) ys[i] = unary_fn<double, OP>(xs[i]);
+}
+
+// Column sums split over column chunks (kColChunk wide), each thread taking whole chunks and
+// making one pass over the rows per kColPass columns. Every column sums its rows in row order on
+// one thread, so the result does not depend on the thread count.
+const int64_t kColChunk = 64, kColPass = 512;
+
+template <class T, int OP>
+void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T* gbias) {
+  if (OP >= 0 && gbias && pool_threads() > 1 && rows * cols >= (1 << 15)) {
+    // With threads, the elementwise part splits by rows (contiguous streams) and the sums by
+    // columns, as two passes (a single column-split pass measured slower on 2 threads). Same bits.
+    parallel_for(rows * cols, 1 << 15, [&](int64_t b, int64_t e) {
+      if (sizeof(T) == 4)
+        (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x + b, (const float*)gy + b, (float*)gx + b, e - b);
+      else
+        for (int64_t i = b; i < e; i++) gx[i] = gy[i] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[i], 0);
+    });
+    act_bw_colsum<T, -1>(nullptr, gx, rows, cols, nullptr, gbias);
+    return;
+  }
+  int64_t chunks = (cols + kColChunk - 1) / kColChunk;
+  int64_t work = rows * (cols < kColChunk ? cols : kColChunk);
+  parallel_for(chunks, work >= (1 << 14) ? 1 : chunks, [&](int64_t cb, int64_t ce) {
+    double acc[kColPass];
+    int64_t cend = ce * kColChunk < cols ? ce * kColChunk : cols;
+    for (int64_t c0 = cb * kColChunk; c0 < cend; c0 += kColPass) {
+      int64_t w = cend - c0 < kColPass ? cend - c0 : kColPass;
+      for (int64_t j = 0; j < w; j++) acc[j] = 0;
+      for (int64_t r = 0; r < rows; r++) {
+        const int64_t o = r * cols + c0;
+        if (OP >= 0) {
+          if (sizeof(T) == 4)
+            (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x + o, (const float*)gy + o,
+                                                                      (float*)gx + o, w);
+          else
+            for (int64_t j = 0; j < w; j++) gx[o + j] = gy[o + j] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[o + j], 0);
+        }
+        if (gbias) {
+          const T* g = OP >= 0 ? gx + o : gy + o;
+          for (int64_t j = 0; j < w; j++) acc[j] += (double)g[j];
+        }
+      }
+      if (gbias) for (int64_t j = 0; j < w; j++) gbias[c0 + j] = (T)acc[j];
+    }
+  });
+}
+
+template <class T> void act_bw_dispatch(int op, const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T* gb) {
+  if (op == U_GELU) act_bw_colsum<T, U_GELU>(x, gy, rows, cols, gx, gb);
+  else if (op == U_GELU_TANH) act_bw_colsum<T, U_GELU_TANH>(x, gy, rows, cols, gx, gb);
+  else act_bw_colsum<T, -1>(x, gy, rows, cols, gx, gb);
+}
+
 }  // namespace
 
 void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n) { AllUnary::fwd[op](dt, x, out, n); }
 
 void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const void* gy, void* out, int64_t n) {
   AllUnary::bwd[op](dt, x, y, gy, out, n);
+}
+
+GemmActFn gemm_activation(bool f64, int op) {
+  if (op == U_GELU) return f64 ? &act_f64<U_GELU> : &gelu_f32;
+  if (op == U_GELU_TANH) return f64 ? &act_f64<U_GELU_TANH> : &gelu_tanh_f32;
+  return nullptr;
+}
+
+void bias_act_backward_kernel(int op, DType dt, const void* x, const void* gy, int64_t rows, int64_t cols, void* gx,
+                              void* gbias) {
+  if (dt == kF32)
+    act_bw_dispatch<float>(op, (const float*)x, (const float*)gy, rows, cols, (float*)gx, (float*)gbias);
+  else
+    act_bw_dispatch<double>(op, (const double*)x, (const double*)gy, rows, cols, (double*)gx, (double*)gbias);
 }
 
 void binary_kernel(int op, DType in, DType out, const void* a, const void* b, void* o, const Strided& s) {

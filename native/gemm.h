@@ -5,9 +5,15 @@
 
 namespace descent {
 
+/** Elementwise activation over n contiguous elements of the GEMM's dtype (y may alias nothing). */
+typedef void (*GemmActFn)(const void* x, void* y, int64_t n);
+
 /**
- * C = alpha op(A) op(B) + beta C for `batch` matrices; pointers already include the offsets.
- * sgemm/dgemm return false, with C untouched, when the packing buffers cannot be allocated.
+ * C = alpha op(A) op(B) + beta C (+ bias) for `batch` matrices; pointers already include the
+ * offsets. Epilogue, applied while each tile is in registers/L1: bias (n values, the same for
+ * every matrix) is added to every row; then, with act, D (C's layout) = act(C), so C keeps the
+ * pre-activation the backward needs. sgemm/dgemm return false, with C untouched, when the
+ * packing buffers cannot be allocated.
  */
 struct GemmCall {
   const void* a;
@@ -18,7 +24,16 @@ struct GemmCall {
   double alpha, beta;
   int64_t strideA, strideB, strideC;  // 0 broadcasts one matrix over the batch
   int nthreads;
+  const void* bias;  // null: none
+  void* d;           // with act: act(C) goes here (same offset and strides as C)
+  GemmActFn act;     // null: none
 };
+
+/**
+ * The activation for a GEMM epilogue (op: a U_* code of kernels.h), computing exactly what the
+ * unary kernel computes for each element; null when op has no epilogue form. elementwise.cc.
+ */
+GemmActFn gemm_activation(bool f64, int op);
 
 #define DESCENT_DECLARE_GEMM(ns)              \
   namespace ns {                              \

@@ -108,7 +108,8 @@ enum Mode { kOverwrite = 0, kScale = 1, kAccumulate = 2 };
 template <class V>
 __attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::T* __restrict Ap,
                                                   const typename V::T* __restrict Bp, typename V::T* C,
-                                                  int64_t ldc, typename V::T alpha, typename V::T beta, int mode) {
+                                                  int64_t ldc, typename V::T alpha, typename V::T beta, int mode,
+                                                  const typename V::T* bias) {
   typedef typename V::R R;
   enum { MR = Cfg<V>::MR, NV = Cfg<V>::NV, W = V::W };
   for (int r = 0; r < MR; r++) __builtin_prefetch(C + r * ldc, 1, 3);
@@ -139,6 +140,7 @@ __attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::
       R x = V::mul(acc[r][v], va);
       if (mode == kScale) x = V::fma(V::load(c), vb, x);
       else if (mode == kAccumulate) x = V::add(V::load(c), x);
+      if (bias) x = V::add(x, V::load(bias + v * W));  // first K block only (the caller's choice)
       V::store(c, x);
     }
   }
@@ -146,11 +148,11 @@ __attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::
 
 template <class V>
 void kernel_edge(int64_t kc, const typename V::T* Ap, const typename V::T* Bp, typename V::T* C, int64_t ldc,
-                 typename V::T alpha, typename V::T beta, int mode, int64_t mr, int64_t nr) {
+                 typename V::T alpha, typename V::T beta, int mode, const typename V::T* bias, int64_t mr, int64_t nr) {
   typedef typename V::T T;
   enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W };
   T tmp[MR * NR] __attribute__((aligned(64)));
-  kernel<V>(kc, Ap, Bp, tmp, NR, (T)1, (T)0, kOverwrite);
+  kernel<V>(kc, Ap, Bp, tmp, NR, (T)1, (T)0, kOverwrite, nullptr);
   for (int64_t r = 0; r < mr; r++) {
     T* c = C + r * ldc;
     const T* t = tmp + r * NR;
@@ -158,6 +160,7 @@ void kernel_edge(int64_t kc, const typename V::T* Ap, const typename V::T* Bp, t
       T x = alpha * t[j];
       if (mode == kScale) x = alpha * t[j] + beta * c[j];
       else if (mode == kAccumulate) x = c[j] + x;
+      if (bias) x = x + bias[j];
       c[j] = x;
     }
   }
@@ -274,13 +277,16 @@ struct Job {
   bool ta, tb;
   T alpha, beta;
   int64_t sA, sB, sC;
+  const T* bias;  // epilogue (see GemmCall)
+  T* D;
+  GemmActFn act;
   bool batch_parallel;  // threads take whole matrices, else they share each matrix
   Barrier bar;          // shared mode only
 };
 
 // One matrix, computed by threads [0, nt) together (nt = 1 in batch-parallel mode).
 template <class V>
-void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, typename V::T* C,
+void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, typename V::T* C, typename V::T* D,
               typename V::T* Abuf, typename V::T* Bbuf, Barrier* bar, int tid, int nt, int* sense) {
   typedef typename V::T T;
   enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
@@ -288,8 +294,13 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
   if (k == 0) {
     int64_t b, e;
     split_range(m, nt, tid, &b, &e);
-    for (int64_t i = b; i < e; i++)
-      for (int64_t j = 0; j < n; j++) C[i * n + j] = J.beta == 0 ? (T)0 : J.beta * C[i * n + j];
+    for (int64_t i = b; i < e; i++) {
+      for (int64_t j = 0; j < n; j++) {
+        T x = J.beta == 0 ? (T)0 : J.beta * C[i * n + j];
+        C[i * n + j] = J.bias ? x + J.bias[j] : x;
+      }
+      if (J.act) J.act(C + i * n, D + i * n, n);
+    }
     return;
   }
   // pc -> ic -> jc: each A block is packed once (its pack is the costly transposing one) and
@@ -298,6 +309,8 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
   for (int64_t pc = 0; pc < k; pc += kb) {
     int64_t kc = min64(kb, k - pc);
     int mode = pc > 0 ? kAccumulate : (J.beta == 0 ? kOverwrite : kScale);
+    const bool last = pc + kc >= k;  // the activation sees the finished sums
+    const T* bias = pc == 0 ? J.bias : nullptr;
     for (int64_t ic = 0; ic < m; ic += MC) {
       int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
       int64_t ab, ae;
@@ -320,8 +333,13 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
             int64_t j = jc + jr * NR, nr = min64(NR, n - j);
             const T* bp = Bbuf + jr * NR * kc;
             T* c = C + i * n + j;
-            if (mr == MR && nr == NR) kernel<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode);
-            else kernel_edge<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, mr, nr);
+            const T* bj = bias ? bias + j : nullptr;
+            if (mr == MR && nr == NR) kernel<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj);
+            else kernel_edge<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj, mr, nr);
+            if (last && J.act) {  // while the tile is still in L1
+              T* d = D + i * n + j;
+              for (int64_t r = 0; r < mr; r++) J.act(c + r * n, d + r * n, nr);
+            }
           }
         }
         barrier_wait(bar, nt, sense);  // buffers are repacked next
@@ -341,12 +359,14 @@ void job_body(void* ctx, int tid, int nt) {
     int64_t b, e;
     split_range(J.batch, nt, tid, &b, &e);
     for (int64_t bi = b; bi < e; bi++)
-      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, Abuf, Bbuf, nullptr, 0, 1, &sense);
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.D ? J.D + bi * J.sC : nullptr, Abuf, Bbuf,
+                  nullptr, 0, 1, &sense);
   } else {
     T* Abuf = static_cast<T*>(g_scratch[0].p);
     T* Bbuf = static_cast<T*>(g_scratch[1].p);
     for (int64_t bi = 0; bi < J.batch; bi++)
-      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, Abuf, Bbuf, &J.bar, tid, nt, &sense);
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.D ? J.D + bi * J.sC : nullptr, Abuf, Bbuf,
+                  &J.bar, tid, nt, &sense);
   }
 }
 
@@ -368,6 +388,9 @@ bool run_gemm(const GemmCall& call) {
   J.ta = call.transA; J.tb = call.transB;
   J.alpha = (T)call.alpha; J.beta = (T)call.beta;
   J.sA = call.strideA; J.sB = call.strideB; J.sC = call.strideC;
+  J.bias = static_cast<const T*>(call.bias);
+  J.act = call.d ? call.act : nullptr;
+  J.D = J.act ? static_cast<T*>(call.d) : nullptr;
   J.bar.count = 0; J.bar.sense = 0;
   double flops = 2.0 * call.m * call.n * (call.k > 0 ? call.k : 1);
   // Threads pay off above ~1 MFLOP in total; small matrices in a batch go one per thread, unless

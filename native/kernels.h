@@ -30,6 +30,12 @@ struct Strided {
 // elementwise.cc
 void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n);
 void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const void* gy, void* out, int64_t n);
+/**
+ * Backward of act(x W^T + b) down to the pre-activation x (R, C): gx = gy * act'(x) (op U_GELU or
+ * U_GELU_TANH; op < 0: identity, gx unused) and, when gbias is non-null, gbias = column sums of gx.
+ */
+void bias_act_backward_kernel(int op, DType dt, const void* x, const void* gy, int64_t rows, int64_t cols, void* gx,
+                              void* gbias);
 /** Arithmetic needs out dtype == in dtype; comparisons may write any dtype. */
 void binary_kernel(int op, DType in, DType out, const void* a, const void* b, void* o, const Strided& s);
 void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void* b, void* o, const Strided& s);
@@ -60,6 +66,10 @@ void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* t
 // optim.cc
 struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };
 void adam_kernel(DType dt, void* param, const void* grad, void* m, void* v, void* vmax, int64_t n, const AdamArgs& a);
+/** One tensor of a multi-tensor Adam step (vmax may be null). */
+struct AdamTensor { void* param; const void* grad; void* m; void* v; void* vmax; int64_t n; AdamArgs args; };
+/** Every tensor's update in one call, split across the pool (same results as adam_kernel per tensor). */
+void adam_many_kernel(DType dt, const AdamTensor* tensors, int64_t count);
 struct SgdArgs { double lr, momentum, dampening, weightDecay; bool nesterov, firstStep; };
 void sgd_kernel(DType dt, void* param, const void* grad, void* buf, int64_t n, const SgdArgs& a);
 

@@ -2,7 +2,6 @@
 // softmax family. Sums accumulate in double (like the TS reference); each output element is
 // computed by one thread in a fixed order, so results never depend on the thread count.
 #include <math.h>
-#include <stdlib.h>
 
 #include "kernels.h"
 #include "vecmath.h"
@@ -56,19 +55,30 @@ template <class TI, class TO>
 void reduce_typed(int op, const TI* x, int64_t outer, int64_t size, int64_t inner, TO* out) {
   int64_t total = outer * inner;
   if (inner > 1 && op == R_SUM) {
-    // Column sums: keep a row of double accumulators and stream x row by row (vectorises).
-    parallel_for(outer, size * inner >= (1 << 15) ? 1 : outer, [&](int64_t b, int64_t e) {
-      double* acc = (double*)malloc(sizeof(double) * inner);
-      for (int64_t o = b; o < e; o++) {
+    // Column sums: rows of double accumulators, x streamed row by row (vectorises). Tasks are
+    // (outer index, 64-column chunk), so one reduction over rows (a bias gradient) still splits
+    // across threads; each column still sums its rows in order on one thread.
+    const int64_t CH = 64, PASS = 512;
+    int64_t chunks = (inner + CH - 1) / CH, tasks = outer * chunks;
+    int64_t work = size * (inner < CH ? inner : CH);
+    parallel_for(tasks, work >= (1 << 14) ? 1 : (1 << 14) / (work < 1 ? 1 : work) + 1, [&](int64_t b, int64_t e) {
+      double acc[PASS];
+      for (int64_t t = b; t < e;) {
+        int64_t o = t / chunks, c0 = (t % chunks) * CH;
+        int64_t tEnd = (o + 1) * chunks < e ? (o + 1) * chunks : e;  // this task run's chunks within row o
+        int64_t cend = (tEnd - o * chunks) * CH < inner ? (tEnd - o * chunks) * CH : inner;
         const TI* base = x + o * size * inner;
-        for (int64_t i = 0; i < inner; i++) acc[i] = 0;
-        for (int64_t s = 0; s < size; s++) {
-          const TI* row = base + s * inner;
-          for (int64_t i = 0; i < inner; i++) acc[i] += (double)row[i];
+        for (; c0 < cend; c0 += PASS) {
+          int64_t w = cend - c0 < PASS ? cend - c0 : PASS;
+          for (int64_t i = 0; i < w; i++) acc[i] = 0;
+          for (int64_t s = 0; s < size; s++) {
+            const TI* row = base + s * inner + c0;
+            for (int64_t i = 0; i < w; i++) acc[i] += (double)row[i];
+          }
+          for (int64_t i = 0; i < w; i++) out[o * inner + c0 + i] = from_double<TO>(acc[i]);
         }
-        for (int64_t i = 0; i < inner; i++) out[o * inner + i] = from_double<TO>(acc[i]);
+        t = tEnd;
       }
-      free(acc);
     });
     return;
   }

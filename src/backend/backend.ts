@@ -45,6 +45,9 @@ export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 
+/** Activations a GEMM can apply in its epilogue (and biasActivationBackward differentiates). */
+export type EpilogueActivation = "gelu" | "geluTanh";
+
 export interface GemmParams {
   /** Number of matrices in the batch. */
   batch: number;
@@ -69,6 +72,14 @@ export interface GemmParams {
   offsetA: number;
   offsetB: number;
   offsetC: number;
+  /**
+   * Epilogue, fused into the GEMM while each tile is hot: bias (at least n values) is added to
+   * every row of every C after alpha and beta; then, with activation, activationOut (C's layout,
+   * strides and offset) = activation(C), and C keeps the pre-activation the backward needs.
+   */
+  bias?: FloatArray | null;
+  activation?: EpilogueActivation | null;
+  activationOut?: FloatArray | null;
 }
 
 export interface StridedCopyParams {
@@ -96,6 +107,16 @@ export interface AdamParams {
   amsgrad: boolean;
   /** Gradient scale to divide by first (mixed precision); 1 when unused. */
   gradScale: number;
+}
+
+/** One tensor of a multi-tensor Adam step: adamUpdate's arguments. */
+export interface AdamTensorUpdate {
+  param: FloatArray;
+  grad: FloatArray;
+  m: FloatArray;
+  v: FloatArray;
+  vmax: FloatArray | null;
+  p: AdamParams;
 }
 
 export interface SgdParams {
@@ -163,6 +184,15 @@ export interface Backend {
   argReduce(op: "argmax" | "argmin", x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
   /** Batched GEMM: C = alpha op(A) op(B) + beta C, row-major. */
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void;
+  /**
+   * Backward of activation(x W^T + b) down to its pre-activation x (R, C): gx = gy * act'(x), and
+   * gBias (when non-null) = the column sums of gx, written. activation null: identity (x and gx
+   * unused; gBias = column sums of gy). Sums run in row order per column, like reduce.
+   */
+  biasActivationBackward(
+    activation: EpilogueActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
+    gx: FloatArray | null, gBias: FloatArray | null,
+  ): void;
   /** General strided copy (permute, slice, expand, cat, and their scatter-add backwards). */
   stridedCopy(src: TypedArray, dst: TypedArray, p: StridedCopyParams): void;
   /** dst[i] = src[i] converted (float rounding, int truncation toward zero). */
@@ -213,6 +243,8 @@ export interface Backend {
   /** In-place Adam/AdamW update over flat buffers. vmax is the AMSGrad buffer or null. */
   adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, p: AdamParams): void;
   /** In-place SGD update; momentumBuf is null when momentum is 0. */
+  /** adamUpdate of every entry in one call (native: one pool job over all of them); the same results. */
+  adamUpdateMany(updates: readonly AdamTensorUpdate[]): void;
   sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, p: SgdParams): void;
 
   /** out[i] = act(x[i]) for an activation with scalar parameters. */

@@ -96,8 +96,16 @@ export function withStorageDTypes(kernels: Backend): Backend {
       run((w) => kernels.argReduce(op, w.in(x), outer, size, inner, out));
     },
     gemm(a, b, c, p) {
-      if (allPlain(a, b, c)) return kernels.gemm(a, b, c, p);
-      run((w) => kernels.gemm(f(w.in(a)), f(w.in(b)), f(w.out(c)), p));
+      const bias = p.bias ?? null, act = p.activation ? (p.activationOut ?? null) : null;
+      if (allPlain(a, b, c, bias, act)) return kernels.gemm(a, b, c, p);
+      run((w) => kernels.gemm(f(w.in(a)), f(w.in(b)), f(w.out(c)), {
+        ...p, bias: bias && f(w.in(bias)), activationOut: act && f(w.out(act)),
+      }));
+    },
+    biasActivationBackward(activation, x, gy, rows, cols, gx, gBias) {
+      if (allPlain(x, gy, gx, gBias)) return kernels.biasActivationBackward(activation, x, gy, rows, cols, gx, gBias);
+      run((w) => kernels.biasActivationBackward(activation, x && f(w.in(x)), f(w.in(gy)), rows, cols,
+        gx && f(w.out(gx)), gBias && f(w.out(gBias))));
     },
     stridedCopy(src, dst, p) {
       if (allPlain(src, dst)) return kernels.stridedCopy(src, dst, p);
@@ -179,6 +187,10 @@ export function withStorageDTypes(kernels: Backend): Backend {
     adamUpdate(param, grad, m, v, vmax, p) {
       if (allPlain(param, grad, m, v, vmax)) return kernels.adamUpdate(param, grad, m, v, vmax, p);
       run((w) => kernels.adamUpdate(f(w.out(param)), f(w.in(grad)), f(w.out(m)), f(w.out(v)), w.out(vmax), p));
+    },
+    adamUpdateMany(updates) {
+      if (updates.every((u) => allPlain(u.param, u.grad, u.m, u.v, u.vmax))) return kernels.adamUpdateMany(updates);
+      for (const u of updates) this.adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
     },
     sgdUpdate(param, grad, momentumBuf, p) {
       if (allPlain(param, grad, momentumBuf)) return kernels.sgdUpdate(param, grad, momentumBuf, p);

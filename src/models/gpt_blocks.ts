@@ -9,6 +9,7 @@ import { LayerNorm } from "../nn/layers/layer_norm.js";
 import { Linear } from "../nn/layers/linear.js";
 import { Module } from "../nn/module.js";
 import { add } from "../ops/binary.js";
+import { linearGelu } from "../ops/linear_gelu.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { transpose } from "../ops/shape/permute.js";
 import { split } from "../ops/shape/split.js";
@@ -86,7 +87,11 @@ export class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.dropout.forward(this.c_proj.forward(this.gelu.forward(this.c_fc.forward(x))));
+    // c_fc and GELU as one fused op (bias and GELU in the GEMM epilogue), unless a layer was swapped.
+    const h = this.c_fc.constructor === Linear && this.gelu.constructor === GELU
+      ? linearGelu(x, this.c_fc.weight, this.c_fc.bias, { approximate: this.gelu.approximate })
+      : this.gelu.forward(this.c_fc.forward(x));
+    return this.dropout.forward(this.c_proj.forward(h));
   }
 }
 

@@ -9,9 +9,9 @@ import { Tensor } from "../tensor/tensor.js";
 import { isIntegral, promoteTypes } from "../util/dtype.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
 import { autocastLow } from "./autocast.js";
-import { castTensor, empty, emptyUninit, requireTensor } from "./operand.js";
+import { castTensor, emptyUninit, requireTensor } from "./operand.js";
 
-function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
+export function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
   return {
     batch, m, n, k, transA: false, transB: false, alpha: 1, beta: 0,
     strideA: m * k, strideB: k * n, strideC: m * n, offsetA: 0, offsetB: 0, offsetC: 0, ...over,
@@ -101,49 +101,64 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** y = x W^T + b for x (..., in), W (out, in), b (out); no transposed copy of W is made. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  requireTensor("linear", x);
-  requireTensor("linear", weight, "weight");
-  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D (out, in), got ${fmt(weight.shape)}`);
+/** Checks shared by linear and the fused linear + activation ops (src/ops/linear_gelu.ts); returns [out, in]. */
+export function checkLinear(name: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): [number, number] {
+  requireTensor(name, x);
+  requireTensor(name, weight, "weight");
+  if (bias !== null && bias !== undefined) requireTensor(name, bias, "bias");
+  if (weight.ndim !== 2) throw new ShapeError(`${name}: weight must be 2-D (out, in), got ${fmt(weight.shape)}`);
   const [outF, inF] = weight.shape as [number, number];
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
-    throw new ShapeError(`linear: input ${fmt(x.shape)} does not end in ${inF}, the weight's in_features (weight ${fmt(weight.shape)})`);
+    throw new ShapeError(`${name}: input ${fmt(x.shape)} does not end in ${inF}, the weight's in_features (weight ${fmt(weight.shape)})`);
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
-    throw new ShapeError(`linear: bias must have shape [${outF}], got ${fmt(bias.shape)}`);
+    throw new ShapeError(`${name}: bias must have shape [${outF}], got ${fmt(bias.shape)}`);
   }
-  if (isIntegral(x.dtype) || isIntegral(weight.dtype)) throw new DTypeError(`linear: expected floating-point tensors, got ${x.dtype} and ${weight.dtype}`);
+  if (isIntegral(x.dtype) || isIntegral(weight.dtype) || (bias && isIntegral(bias.dtype))) {
+    throw new DTypeError(`${name}: expected floating-point tensors, got ${x.dtype}, ${weight.dtype}${bias ? ` and ${bias.dtype}` : ""}`);
+  }
+  return [outF, inF];
+}
+
+/** gx = G W and gW = G^T X for y = x W^T (G (rows, out), X (rows, in)); entries null where not needed. */
+export function linearInputGrads(G: Tensor, X: Tensor, W: Tensor, xShape: readonly number[], needX: boolean, needW: boolean): [Tensor | null, Tensor | null] {
+  const [outF, inF] = W.shape as [number, number];
+  const rows = X.numel / inF;
+  const be = getBackend();
+  let gx: Tensor | null = null;
+  let gw: Tensor | null = null;
+  if (needX) {
+    gx = emptyUninit(xShape, W.dtype); // (rows, out) @ (out, in)
+    be.gemm(G.data as FloatArray, W.data as FloatArray, gx.data as FloatArray, gemmParams(1, rows, inF, outF, {}));
+  }
+  if (needW) {
+    gw = emptyUninit([outF, inF], W.dtype); // G^T (out, rows) @ X (rows, in)
+    be.gemm(G.data as FloatArray, X.data as FloatArray, gw.data as FloatArray, gemmParams(1, outF, inF, rows, { transA: true }));
+  }
+  return [gx, gw];
+}
+
+/** y = x W^T + b for x (..., in), W (out, in), b (out); no transposed copy of W is made. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [outF, inF] = checkLinear("linear", x, weight, bias);
   x = autocastLow(x); // under autocast: low-precision inputs (weights converted once per region), float32 accumulation
   weight = autocastLow(weight);
   bias = autocastLow(bias);
   const dtype = promoteTypes(x.dtype, weight.dtype);
   const X = castTensor(x, dtype);
   const W = castTensor(weight, dtype);
+  const Bv = bias ? castTensor(bias, dtype) : null;
   const rows = x.numel / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
   const out = emptyUninit(outShape, dtype);
   const be = getBackend();
-  if (bias) {
-    // Broadcast the bias into every row, then accumulate the product on top (beta = 1).
-    const Bv = castTensor(bias, dtype);
-    be.stridedCopy(Bv.data, out.data, { shape: [rows, outF], srcOffset: 0, srcStrides: [0, 1], dstOffset: 0, dstStrides: [outF, 1], accumulate: false });
-  }
-  be.gemm(X.data as FloatArray, W.data as FloatArray, out.data as FloatArray, gemmParams(1, rows, outF, inF, { transB: true, beta: bias ? 1 : 0 }));
+  // The bias is the GEMM's epilogue: added to each tile as it is stored, no broadcast copy.
+  be.gemm(X.data as FloatArray, W.data as FloatArray, out.data as FloatArray,
+    gemmParams(1, rows, outF, inF, { transB: true, bias: Bv ? (Bv.data as FloatArray) : null }));
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record("linear", inputs, out, (g, needs) => {
     const G = castTensor(g, dtype);
-    const grads: (Tensor | null)[] = [null, null, null];
-    if (needs[0]) {
-      const gx = emptyUninit(x.shape, dtype); // (rows, out) @ (out, in)
-      be.gemm(G.data as FloatArray, W.data as FloatArray, gx.data as FloatArray, gemmParams(1, rows, inF, outF, {}));
-      grads[0] = gx;
-    }
-    if (needs[1]) {
-      const gw = emptyUninit([outF, inF], dtype); // G^T (out, rows) @ X (rows, in)
-      be.gemm(G.data as FloatArray, X.data as FloatArray, gw.data as FloatArray, gemmParams(1, outF, inF, rows, { transA: true }));
-      grads[1] = gw;
-    }
+    const grads: (Tensor | null)[] = [...linearInputGrads(G, X, W, x.shape, needs[0]!, needs[1]!), null];
     if (bias && needs[2]) {
       const gb = emptyUninit([outF], dtype);
       be.reduce("sum", G.data, 1, rows, outF, gb.data);

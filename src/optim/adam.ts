@@ -1,10 +1,11 @@
 // Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay w <- w (1 - lr wd)),
-// with bias correction and optional AMSGrad. The math is the backend's adamUpdate kernel.
+// with bias correction and optional AMSGrad. The math is the backend's adamUpdate kernel; a step
+// updates every parameter in one adamUpdateMany call (one pool job natively, same results).
 
 import { getBackend } from "../backend/index.js";
-import type { FloatArray } from "../backend/backend.js";
+import type { AdamParams, AdamTensorUpdate, FloatArray } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ParamGroup, type ParamState, type ParamsInput, Optimizer, OptimizerError, checkBool, checkNumber } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsInput, type StepItem, Optimizer, OptimizerError, checkBool, checkNumber } from "./optimizer.js";
 import { checkOptionKeys, optionNames } from "../util/options.js";
 
 export type AdamHyper = {
@@ -40,22 +41,36 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     return h.amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"];
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdamHyper>): void {
-    const m = this.buffer(param, state, "expAvg");
-    const v = this.buffer(param, state, "expAvgSq");
-    const vmax = group.amsgrad ? this.buffer(param, state, "maxExpAvgSq") : null;
-    state.step += 1;
-    getBackend().adamUpdate(param.data as FloatArray, grad.data as FloatArray, m, v, vmax, {
+  /** The kernel's view of one parameter, its buffers created on first use (the step not yet counted). */
+  private tensorUpdate(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdamHyper>): AdamTensorUpdate {
+    const p: AdamParams = {
       lr: group.lr,
       beta1: group.betas[0],
       beta2: group.betas[1],
       eps: group.eps,
       weightDecay: group.weightDecay,
       decoupled: this.decoupled,
-      step: state.step,
+      step: state.step + 1,
       amsgrad: group.amsgrad,
       gradScale: 1,
-    });
+    };
+    return {
+      param: param.data as FloatArray, grad: grad.data as FloatArray,
+      m: this.buffer(param, state, "expAvg"), v: this.buffer(param, state, "expAvgSq"),
+      vmax: group.amsgrad ? this.buffer(param, state, "maxExpAvgSq") : null, p,
+    };
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdamHyper>): void {
+    const u = this.tensorUpdate(param, grad, state, group);
+    getBackend().adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
+    state.step += 1;
+  }
+
+  protected override updateAll(items: readonly StepItem<AdamHyper>[]): void {
+    const updates = items.map(({ param, grad, state, group }) => this.tensorUpdate(param, grad, state, group));
+    getBackend().adamUpdateMany(updates);
+    for (const { state } of items) state.step += 1; // counted once the kernel has run
   }
 }
 

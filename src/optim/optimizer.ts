@@ -24,6 +24,14 @@ export type ParamsInput<H extends Hyper> = Iterable<Tensor> | readonly ParamGrou
 /** A resolved param group; its hyperparameters (e.g. `lr`) are writable and read on every step. */
 export type ParamGroup<H extends Hyper> = H & { params: Tensor[] };
 
+/** One parameter's share of a step: what update() takes. */
+export interface StepItem<H extends Hyper> {
+  param: Tensor;
+  grad: Tensor;
+  state: ParamState;
+  group: ParamGroup<H>;
+}
+
 /** Per-parameter state: the step count and named buffers (same shape/dtype as the parameter). */
 export interface ParamState {
   step: number;
@@ -123,6 +131,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Update one parameter in place; `state` is this parameter's (lazily created) state. */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<H>): void;
 
+  /**
+   * Update every parameter of one step (all checks have passed). Default: update() on each in
+   * order; an optimizer with a multi-tensor kernel overrides it to make one backend call.
+   */
+  protected updateAll(items: readonly StepItem<H>[]): void {
+    for (const { param, grad, state, group } of items) this.update(param, grad, state, group);
+  }
+
   /** Names of the state buffers a parameter gets under `group`'s hyperparameters. */
   protected abstract bufferNames(hyper: H): string[];
 
@@ -158,15 +174,17 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         work.push([p, g, group]);
       });
     });
-    for (const [p, g, group] of work) {
-      let st = this.state.get(p);
-      if (!st) {
-        st = { step: 0, buffers: {} };
-        this.state.set(p, st);
+    const items = work.map(([param, grad, group]): StepItem<H> => {
+      let state = this.state.get(param);
+      if (!state) {
+        state = { step: 0, buffers: {} };
+        this.state.set(param, state);
       }
-      this.update(p, g, st, group);
-      p.markModified(); // graphs recorded before this step must not backward through the new values
-    }
+      return { param, grad, state, group };
+    });
+    this.updateAll(items);
+    // Graphs recorded before this step must not backward through the new values.
+    for (const { param } of items) param.markModified();
     return loss;
   }
 

@@ -19,7 +19,10 @@ type A = TypedArray;
 export interface NativeAddon {
   gemm(a: F, b: F, c: F, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     alpha: number, beta: number, strideA: number, strideB: number, strideC: number,
-    offsetA: number, offsetB: number, offsetC: number): void;
+    offsetA: number, offsetB: number, offsetC: number,
+    bias?: F | null, activation?: number, activationOut?: F | null): void;
+  /** activation: a unary op code (gelu, geluTanh) or -1 for the identity; see Backend.biasActivationBackward. */
+  biasActBackward?(activation: number, x: F | null, gy: F, rows: number, cols: number, gx: F | null, gBias: F | null): void;
   unary(op: number, x: A, out: A): void;
   unaryBackward(op: number, x: F, y: F, gy: F, out: F): void;
   /** meta = [nd, shape..., stridesA..., stridesB...] */
@@ -50,6 +53,8 @@ export interface NativeAddon {
     smoothing: number, rowScale: F, g: F): void;
   adamUpdate(param: F, grad: F, m: F, v: F, vmax: F | null, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, decoupled: boolean, bc1: number, bc2Sqrt: number, gradScale: number): void;
+  /** meta: 9 numbers per tensor (lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale, decoupled 0/1). */
+  adamUpdateMany?(params: F[], grads: F[], m: F[], v: F[], vmax: (F | null)[], meta: Float64Array): void;
   sgdUpdate(param: F, grad: F, buf: F | null, lr: number, momentum: number, dampening: number, nesterov: boolean,
     weightDecay: number, firstStep: boolean): void;
   /** meta = [B, H, L, S, E, Ev, scale, causal (0/1), then (offset, sB, sH, sT) of q, k, v, out] */

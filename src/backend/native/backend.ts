@@ -6,7 +6,7 @@
 
 import { BFloat16Bits, Float16Bits, type TypedArray } from "../../util/dtype.js";
 import type {
-  AttentionParams, AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
+  AdamTensorUpdate, AttentionParams, AdamParams, Backend, BinaryOp, FloatArray, GemmParams, ReduceOp, SgdParams, StridedCopyParams, UnaryOp,
 } from "../backend.js";
 import { broadcastStrides } from "../ts/elementwise.js";
 import { tsBackend } from "../ts/index.js";
@@ -165,8 +165,24 @@ function nativeKernels(N: NativeAddon): Backend {
 
     gemm(a, b, c, p: GemmParams) {
       if (!sameType(a, b) || !sameType(a, c)) return tsBackend.gemm(a, b, c, p);
+      const bias = p.bias ?? null, act = p.activation ? p.activationOut ?? null : null;
+      if (!bias && !act) {
+        N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
+          p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
+        return;
+      }
+      if ((bias && !sameType(a, bias)) || (act && !sameType(a, act)) || !N.biasActBackward) return tsBackend.gemm(a, b, c, p);
       N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
-        p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
+        p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC,
+        bias, p.activation ? unaryCode.get(p.activation)! : -1, act);
+    },
+
+    biasActivationBackward(activation, x, gy, rows, cols, gx, gBias) {
+      const same = (t: FloatArray | null): boolean => t === null || sameType(t, gy);
+      if (!N.biasActBackward || !same(x) || !same(gx) || !same(gBias)) {
+        return tsBackend.biasActivationBackward(activation, x, gy, rows, cols, gx, gBias);
+      }
+      N.biasActBackward(activation ? unaryCode.get(activation)! : -1, x, gy, rows, cols, gx, gBias);
     },
 
     // silu (the LLaMA MLP's) is native; the other activations, scans and sort run on the TS reference.
@@ -286,6 +302,36 @@ function nativeKernels(N: NativeAddon): Backend {
       const bc2Sqrt = Math.sqrt(1 - Math.pow(p.beta2, p.step));
       N.adamUpdate(param, grad, m, v, vmax, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay,
         p.decoupled, bc1, bc2Sqrt, p.gradScale);
+    },
+
+    adamUpdateMany(updates) {
+      // One addon call per array type (in practice one: float32); anything mixed goes one by one.
+      for (const Ctor of [Float32Array, Float64Array]) {
+        const batch: AdamTensorUpdate[] = [];
+        for (const u of updates) {
+          const arrays = [u.param, u.grad, u.m, u.v, ...(u.vmax ? [u.vmax] : [])];
+          if (arrays.every((a) => a.constructor === Ctor)) batch.push(u);
+        }
+        if (batch.length === 0) continue;
+        if (!N.adamUpdateMany) {
+          for (const u of batch) this.adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
+          continue;
+        }
+        const meta = new Float64Array(9 * batch.length);
+        batch.forEach(({ p }, i) => {
+          // Bias corrections exactly as adamUpdate computes them.
+          meta.set([p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, 1 - Math.pow(p.beta1, p.step),
+            Math.sqrt(1 - Math.pow(p.beta2, p.step)), p.gradScale, p.decoupled ? 1 : 0], 9 * i);
+        });
+        N.adamUpdateMany(batch.map((u) => u.param), batch.map((u) => u.grad), batch.map((u) => u.m),
+          batch.map((u) => u.v), batch.map((u) => u.vmax), meta);
+      }
+      for (const u of updates) {
+        const arrays = [u.param, u.grad, u.m, u.v, ...(u.vmax ? [u.vmax] : [])];
+        if (!(arrays.every((a) => a instanceof Float32Array) || arrays.every((a) => a instanceof Float64Array))) {
+          this.adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
+        }
+      }
     },
 
     sgdUpdate(param, grad, momentumBuf, p: SgdParams) {

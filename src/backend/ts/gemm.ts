@@ -1,6 +1,9 @@
-// Reference batched GEMM, C = alpha op(A) op(B) + beta C, accumulating each row in float64.
+// Reference batched GEMM, C = alpha op(A) op(B) + beta C (+ bias, then activation into
+// activationOut), accumulating each row in float64; and the matching fused backward.
 
-import type { FloatArray, GemmParams } from "../backend.js";
+import type { EpilogueActivation, FloatArray, GemmParams } from "../backend.js";
+import { unary, unaryBackward } from "./elementwise.js";
+import { reduce } from "./reduce.js";
 
 export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void {
   const { m, n, k, transA, transB, alpha, beta } = p;
@@ -14,6 +17,8 @@ export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams)
     offB += (batch - 1) * p.strideB;
     batch = 1;
   }
+  const bias = p.bias ?? null;
+  const act = p.activation ? p.activationOut! : null;
   const row = new Float64Array(n);
   for (let bi = 0; bi < batch; bi++) {
     const oa = offA + bi * p.strideA;
@@ -44,6 +49,23 @@ export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams)
       const cRow = oc + i * n;
       if (beta === 0) for (let j = 0; j < n; j++) c[cRow + j] = alpha * row[j]!;
       else for (let j = 0; j < n; j++) c[cRow + j] = alpha * row[j]! + beta * c[cRow + j]!;
+      if (bias) for (let j = 0; j < n; j++) c[cRow + j]! += bias[j]!;
+      if (act) unary(p.activation!, c.subarray(cRow, cRow + n), act.subarray(cRow, cRow + n));
     }
   }
+}
+
+export function biasActivationBackward(
+  activation: EpilogueActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
+  gx: FloatArray | null, gBias: FloatArray | null,
+): void {
+  const n = rows * cols;
+  let g = gy.subarray(0, n);
+  if (activation) {
+    // The same element results as the unfused unaryBackward (GELU's derivative ignores y).
+    const xs = x!.subarray(0, n), out = gx!.subarray(0, n);
+    unaryBackward(activation, xs, xs, g, out);
+    g = out;
+  }
+  if (gBias) reduce("sum", g, 1, rows, cols, gBias);
 }

@@ -8,8 +8,8 @@ import {
   crossEntropy, crossEntropyBackward, embedding, embeddingBackward, layerNorm, layerNormBackward,
   logSoftmax, logSoftmaxBackward, softmax, softmaxBackward,
 } from "./fused.js";
-import { gemm } from "./gemm.js";
-import { adamUpdate, sgdUpdate } from "./optim.js";
+import { biasActivationBackward, gemm } from "./gemm.js";
+import { adamUpdate, adamUpdateMany, sgdUpdate } from "./optim.js";
 import { argReduce, reduce } from "./reduce.js";
 import { activation, activationBackward } from "./activation.js";
 import { cumExtreme, cumprodBackward, scan, sort } from "./scan.js";
@@ -23,9 +23,9 @@ export const tsKernels: Backend = {
   name: "ts",
   unary, unaryBackward, binary, where, reduce, argReduce, gemm, stridedCopy, cast, fill,
   softmax, logSoftmax, softmaxBackward, logSoftmaxBackward, layerNorm, layerNormBackward,
-  embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, sgdUpdate,
+  embedding, embeddingBackward, crossEntropy, crossEntropyBackward, adamUpdate, adamUpdateMany, sgdUpdate,
   activation, activationBackward, scan, cumprodBackward, cumExtreme, sort, scatterReduce, scatterReduceBackward,
-  attentionForward, attentionBackward,
+  attentionForward, attentionBackward, biasActivationBackward,
   rmsNorm, rmsNormBackward, rotaryEmb, rotaryEmbBackward,
 };
 

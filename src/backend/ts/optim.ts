@@ -1,6 +1,6 @@
 // Reference optimizer updates over flat buffers, following PyTorch's single-tensor code paths.
 
-import type { AdamParams, FloatArray, SgdParams } from "../backend.js";
+import type { AdamParams, AdamTensorUpdate, FloatArray, SgdParams } from "../backend.js";
 
 export function adamUpdate(
   param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, p: AdamParams,
@@ -32,6 +32,10 @@ export function adamUpdate(
     const denom = Math.sqrt(vhat) / bc2Sqrt + eps;
     param[i] = w - stepSize * (mi / denom);
   }
+}
+
+export function adamUpdateMany(updates: readonly AdamTensorUpdate[]): void {
+  for (const u of updates) adamUpdate(u.param, u.grad, u.m, u.v, u.vmax, u.p);
 }
 
 export function sgdUpdate(param: FloatArray, grad: FloatArray, buf: FloatArray | null, p: SgdParams): void {

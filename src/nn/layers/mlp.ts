@@ -1,6 +1,9 @@
 // MLP: Linear layers of the given sizes with an activation (and optional dropout) between them,
-// none after the last layer. Children are numbered like a Sequential.
+// none after the last layer. Children are numbered like a Sequential. A Linear directly followed by
+// a GELU runs as one fused op (linearGelu: bias and GELU in the GEMM epilogue), same values.
 
+import { linearGelu } from "../../ops/linear_gelu.js";
+import type { Tensor } from "../../tensor/tensor.js";
 import { ValueError } from "../../util/errors.js";
 import { GELU, Dropout, ReLU, Sigmoid, Tanh } from "./activation.js";
 import { type TensorModule, Sequential } from "./container.js";
@@ -43,5 +46,19 @@ export class MLP extends Sequential {
         if (p > 0) this.append(new Dropout(p, opts.generator ? { generator: opts.generator } : {}));
       }
     }
+  }
+
+  override forward(x: Tensor): Tensor {
+    const layers = [...this];
+    let h = x;
+    for (let i = 0; i < layers.length; i++) {
+      const m = layers[i]!, next = layers[i + 1];
+      if (m.constructor === Linear && next?.constructor === GELU) {
+        const lin = m as Linear;
+        h = linearGelu(h, lin.weight, lin.bias, { approximate: (next as GELU).approximate });
+        i++;
+      } else h = m.forward(h);
+    }
+    return h;
   }
 }
