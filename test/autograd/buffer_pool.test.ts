@@ -6,7 +6,9 @@
 // a warm GPT step allocates a small fraction of a cold one's bytes.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { Generator, type Tensor, autograd, checkpoint, manualSeed, optim, randint, randn, tensor } from "../../src/index.js";
+import { Generator, Tensor, autograd, checkpoint, manualSeed, optim, randint, randn, tensor } from "../../src/index.js";
+import { record } from "../../src/autograd/record.js";
+import { dropout } from "../../src/nn/functional/dropout.js";
 import { GPT, type GPTCheckpointing, Llama } from "../../src/models/index.js";
 import {
   allocateUninit, clearPool, isPoolEnabled, poolStats, release, resetPoolStats, setPoolEnabled, setPoolPoison,
@@ -207,6 +209,44 @@ describe("gradient buffer pool", () => {
       assert.deepEqual(on.kept, off.kept);
       assert.deepEqual(on.later, on.kept, "what hooks and rules kept is never recycled");
     }
+  });
+
+  it("a node's private storage goes back to the pool when backward releases the node, not before (retainGraph)", () => {
+    clearPool();
+    const x = randn([4], f64);
+    const priv = new Tensor(Float64Array.from({ length: 4096 }, (_, i) => i % 3), [4096]); // 32 KiB: pooled
+    const y = record("scaleByPrivate", [x], x.mul(2).detach(), (g) => [g.mul(priv.data[1]! * 2)], { privates: [priv] });
+    const l = y.sum();
+    l.backward(undefined, { retainGraph: true });
+    assert.notEqual(allocateUninit("float64", 4096), priv.data, "still held for the second backward");
+    l.backward();
+    assert.deepEqual([...x.grad!.data], [4, 4, 4, 4]);
+    assert.equal(allocateUninit("float64", 4096), priv.data, "released with the node");
+  });
+
+  it("dropout's mask is recycled: a second identical step allocates no new mask (poisoned, gradients unchanged)", () => {
+    const run = (): { grad: number[]; fresh: number } => {
+      manualSeed(3);
+      const x = randn([64, 64], f64);
+      const bytes: number[] = [];
+      let grad: number[] = [];
+      for (let s = 0; s < 3; s++) {
+        x.grad = null;
+        resetPoolStats();
+        const gen = new Generator(5);
+        dropout(x, 0.5, true, { generator: gen }).mul(x).sum().backward();
+        bytes.push(poolStats().allocatedBytes);
+        grad = [...x.grad!.data];
+      }
+      return { grad, fresh: bytes[2]! };
+    };
+    const off = withPool(false, run), on = withPool(true, run, true);
+    assert.deepEqual(on.grad, off.grad);
+    // On, what is new each step is the two forward outputs (handed to the caller, never provably
+    // free) and the new .grad; the mask and every backward temporary come from the pool.
+    const buf = 64 * 64 * 8;
+    assert.ok(on.fresh <= 3 * buf + 1024, `${on.fresh} B fresh per step with the pool, ${off.fresh} B without`);
+    assert.ok(off.fresh >= 7 * buf, `${off.fresh} B fresh per step without the pool`);
   });
 
   it("a gradient seen by a hook, a retained grad and a leaf grad keep their values", () => {
