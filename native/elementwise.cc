@@ -71,7 +71,7 @@ template <class T, int OP> inline T unary_fn(T x) {
     case U_SQRT: return m_sqrt(x);
     case U_RSQRT: return (T)1 / m_sqrt(x);
     case U_ABS: return x < 0 ? -x : (x == 0 ? (T)0 : x);  // abs(-0) = +0, NaN passes through
-    case U_SIGN: return x > 0 ? (T)1 : x < 0 ? (T)-1 : x;
+    case U_SIGN: return x > 0 ? (T)1 : x < 0 ? (T)-1 : (T)0;  // PyTorch: sign(NaN) = sign(-0) = +0
     case U_RECIPROCAL: return (T)1 / x;
     case U_SQUARE: return x * x;
     case U_TANH: return m_tanh(x);
@@ -88,6 +88,7 @@ template <class T, int OP> inline T unary_fn(T x) {
     case U_ERF: return m_erf(x);
     case U_LOG1P: return m_log1p(x);
     case U_EXPM1: return m_expm1(x);
+    case U_SILU: return x / ((T)1 + m_exp(-x));  // PyTorch's form (float32 takes silu_f32 below)
   }
   return x;
 }
@@ -119,8 +120,34 @@ template <class T, int OP> inline T deriv_fn(T x, T y) {
     case U_ERF: return (T)kTwoOverSqrtPi * m_exp(-x * x);
     case U_LOG1P: return (T)1 / ((T)1 + x);
     case U_EXPM1: return y + (T)1;
+    case U_SILU: {
+      T s = sigmoid(x);
+      return s * ((T)1 + x * ((T)1 - s));
+    }
   }
   return 0;
+}
+
+// float32 SiLU on the vectorised sigmoid, a block at a time through a stack buffer (so out may
+// alias x): x * sigmoid(x), the same bits as mul(x, sigmoid(x)) on this backend.
+const int64_t kSiluBlock = 256;
+
+void silu_f32(const float* x, float* o, int64_t n) {
+  float s[kSiluBlock];
+  for (int64_t b = 0; b < n; b += kSiluBlock) {
+    int64_t m = n - b < kSiluBlock ? n - b : kSiluBlock;
+    g_vec->sigmoid(x + b, s, m);
+    for (int64_t i = 0; i < m; i++) o[b + i] = x[b + i] * s[i];
+  }
+}
+
+void silu_grad_f32(const float* x, const float* gy, float* o, int64_t n) {
+  float s[kSiluBlock];
+  for (int64_t b = 0; b < n; b += kSiluBlock) {
+    int64_t m = n - b < kSiluBlock ? n - b : kSiluBlock;
+    g_vec->sigmoid(x + b, s, m);
+    for (int64_t i = 0; i < m; i++) o[b + i] = gy[b + i] * (s[i] * (1.0f + x[b + i] * (1.0f - s[i])));
+  }
 }
 
 // Cheap ops split across threads only for large arrays; transcendental ones much earlier.
@@ -133,6 +160,10 @@ inline int64_t unary_grain(int op) {
 }
 
 template <class T, int OP> void unary_loop(const T* __restrict x, T* __restrict o, int64_t n) {
+  if (sizeof(T) == 4 && OP == U_SILU) {
+    parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) { silu_f32((const float*)x + b, (float*)o + b, e - b); });
+    return;
+  }
   if (sizeof(T) == 4 && (OP == U_EXP || OP == U_TANH || OP == U_SIGMOID || OP == U_GELU_TANH || OP == U_GELU)) {
     // float32 exp-family ops: the vectorised kernels of vecmath (picked per ISA at load).
     void (*f)(const float*, float*, int64_t) = OP == U_EXP ? g_vec->exp : OP == U_TANH ? g_vec->tanh
@@ -154,6 +185,12 @@ template <int OP> void unary_loop_i32(const int32_t* x, int32_t* o, int64_t n) {
 }
 
 template <class T, int OP> void unary_bw_loop(const T* x, const T* y, const T* gy, T* o, int64_t n) {
+  if (sizeof(T) == 4 && OP == U_SILU) {
+    parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) {
+      silu_grad_f32((const float*)x + b, (const float*)gy + b, (float*)o + b, e - b);
+    });
+    return;
+  }
   if (sizeof(T) == 4 && (OP == U_GELU_TANH || OP == U_GELU)) {
     void (*f)(const float*, const float*, float*, int64_t) = OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad;
     parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) {
@@ -184,7 +221,7 @@ template <int... OPS> struct UnaryTable {
   static constexpr UnaryFn fwd[sizeof...(OPS)] = {&unary_dispatch<OPS>...};
   static constexpr UnaryBwFn bwd[sizeof...(OPS)] = {&unary_bw_dispatch<OPS>...};
 };
-typedef UnaryTable<0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18> AllUnary;
+typedef UnaryTable<0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19> AllUnary;
 
 // ---- binary ----
 

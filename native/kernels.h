@@ -11,7 +11,9 @@ enum DType { kF32 = 0, kF64 = 1, kI32 = 2 };
 
 enum UnaryOp {
   U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_RECIPROCAL, U_SQUARE, U_TANH, U_SIGMOID,
-  U_RELU, U_GELU, U_GELU_TANH, U_SIN, U_COS, U_ERF, U_LOG1P, U_EXPM1, U_COUNT
+  U_RELU, U_GELU, U_GELU_TANH, U_SIN, U_COS, U_ERF, U_LOG1P, U_EXPM1,
+  U_SILU,  // the "silu" activation (x sigmoid(x)), reached through the backend's activation entry
+  U_COUNT
 };
 enum BinaryOp { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_COUNT };
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD, R_COUNT };

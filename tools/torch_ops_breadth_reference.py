@@ -431,7 +431,43 @@ case("i j , j k -> i k (spaces)", "einsum", [randn(2, 3), randn(3, 2)], [" i j ,
 case("operands as one list", "einsum", [randn(2, 3), randn(3)], ["ij,j->i", [a0, a1]], lambda a, b: torch.einsum("ij,j->i", [a, b]))
 case("int32 ij,jk->ik", "einsum", [ints(-3, 3, 2, 3), ints(-3, 3, 3, 2)], ["ij,jk->ik", a0, a1], lambda a, b: torch.einsum("ij,jk->ik", a, b))
 
-# @@MORE@@
+# ---------------------------------------------------------------------------------------------
+# Edge-value sweep (appended last so the random draws of the cases above stay as they were):
+# sign of NaN/±0, the inverse trig/hyperbolic and log/exp-base ops over one list of edges,
+# round with positive, negative and out-of-range decimals, and the binary ops over a grid of
+# signed zeros, infinities, NaN and negative divisors. Points where PyTorch's vectorized CPU
+# kernels disagree with its own scalar path (sinh/cosh(710) overflow to Inf, tan of a subnormal
+# flushed to 0, fmod(1e300, 1e-300) = NaN) are left out: Descent follows the scalar path there.
+
+case("edges: NaN is 0, -0 is +0 (PyTorch's (0 < x) - (x < 0))", "sign",
+     [f64([NAN, -0.0, 0.0, INF, -INF, -2.0, 3.5, 1e-300, -5e-324])], [a0], torch.sign, signed_zeros=True)
+case("[2,3] random (gradient zero)", "sign", [randn(2, 3)], [a0], torch.sign)
+case("int32 keeps int32", "sign", [ints(-3, 4, 7)], [a0], torch.sign)
+
+EDGE_X = f64([-INF, -3.5, -2.5, -1.5, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 1.5, 2.5, 3.5, INF, NAN, 1e-300, -1e-300, 1e308, -1e308,
+              -7.25, 0.49999999999999994, 2.0 ** 52 + 1, 0.1, -0.9, 0.99, 1.01, 709.0, -745.0, 1100.0, 20.0, -20.0, 1e-8, 1e16])
+for op in ["asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "tan", "log2", "log10", "exp2"]:
+    case("edge sweep: ±0, ±Inf, NaN, tiny, huge, outside the domain (forward)", op, [EDGE_X], [a0], getattr(torch, op),
+         signed_zeros=True, forward_only=True)
+for op in ["floor", "ceil", "round", "trunc", "frac"]:
+    case("edge sweep (forward)", op, [EDGE_X], [a0], getattr(torch, op), signed_zeros=True, forward_only=True)
+for dec in [1, 3, -1, -3, 20, 400, -400]:
+    case(f"edge sweep, decimals {dec} (forward)", "round", [EDGE_X], [a0, {"decimals": dec}],
+         lambda x, dec=dec: torch.round(x, decimals=dec), signed_zeros=True, forward_only=True)
+case("half-to-even ties at decimals -1 and the scaled value", "round", [f64([15.0, 25.0, -25.0, 35.0, 5.0, -5.0, 45.0, 0.0])],
+     [a0, {"decimals": -1}], lambda x: torch.round(x, decimals=-1), signed_zeros=True)
+
+GRID = [-INF, -7.5, -2.0, -1.0, -0.0, 0.0, 0.3, 1.0, 2.0, 7.5, INF, NAN, -0.3, 1e-300, 1e300]
+GRID_A = f64([a for a in GRID for b in GRID if not (abs(a) == 1e300 and abs(b) == 1e-300)])
+GRID_B = f64([b for a in GRID for b in GRID if not (abs(a) == 1e300 and abs(b) == 1e-300)])
+for op, f in {"fmod": torch.fmod, "remainder": torch.remainder, "floorDivide": torch.floor_divide, "copysign": torch.copysign,
+              "logaddexp": torch.logaddexp, "atan2": torch.atan2}.items():
+    case("edge grid: ±0, ±Inf, NaN, negative and zero divisors (forward)", op, [GRID_A, GRID_B], [a0, a1], f,
+         signed_zeros=True, forward_only=True)
+INT_A = np.array([a for a in [-7, -1, 0, 1, 7, -8, 8, 2 ** 31 - 1, -2 ** 31 + 1] for b in [-3, -1, 1, 3, 2, -2]])
+INT_B = np.array([b for a in [-7, -1, 0, 1, 7, -8, 8, 2 ** 31 - 1, -2 ** 31 + 1] for b in [-3, -1, 1, 3, 2, -2]])
+for op, f in {"fmod": torch.fmod, "remainder": torch.remainder, "floorDivide": torch.floor_divide}.items():
+    case("int32 grid with negative divisors and int32 extremes", op, [INT_A, INT_B], [a0, a1], f)
 
 
 def main():

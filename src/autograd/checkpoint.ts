@@ -17,6 +17,7 @@ import { untracked } from "../util/buffer_pool.js";
 import { isFloat } from "../util/dtype.js";
 import { AutogradError, ValueError } from "../util/errors.js";
 import { type Generator, type GeneratorState, defaultGenerator } from "../util/rng.js";
+import { type AutocastState, autocastState, withAutocastState } from "./autocast_state.js";
 import { captureRequiresGrad } from "./capture.js";
 import { runBackward } from "./engine.js";
 import { enableGrad, isGradEnabled, noGrad } from "./grad_mode.js";
@@ -78,6 +79,10 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
   const gens = preserve ? [defaultGenerator, ...(opts.generators ?? [])] : [];
   const rngStates = snapshot(gens);
   const frames = moduleScope.stack.slice(); // recomputed nodes get the module paths they had in forward
+  // The recomputation runs inside backward, where autocast is off: it gets the forward's mode back
+  // (torch.utils.checkpoint does the same), so it makes the dtypes the first run made. Its own cache.
+  const amp = autocastState();
+  const ampAgain: AutocastState | null = amp && { dtype: amp.dtype, cache: amp.cache ? new Map() : null };
   const { result, captured } = captureRequiresGrad(() => noGrad(() => fn(...inputs)));
   const outs = Array.isArray(result) ? (result as readonly unknown[]) : [result];
   if (!Array.isArray(result) && !(result instanceof Tensor)) {
@@ -98,7 +103,7 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
   record("checkpoint", edgeTensors, token, () => {
     const grads = pending.slice();
     pending.fill(null);
-    return recompute(fn, inputs, edgeTensors, grads, gens, rngStates, frames);
+    return recompute(fn, inputs, edgeTensors, grads, gens, rngStates, frames, ampAgain);
   }, { saves: edgeTensors, holds: inputs });
   // Each float output gets a node that forwards its gradient to the checkpoint node.
   const wrapped = outs.map((o, i) => {
@@ -117,7 +122,7 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
 function recompute(
   fn: (...inputs: Tensor[]) => CheckpointOutput, inputs: readonly Tensor[], edgeTensors: readonly Tensor[],
   grads: readonly (Tensor | null)[], gens: readonly Generator[], rngStates: readonly GeneratorState[],
-  frames: readonly ModuleFrame[],
+  frames: readonly ModuleFrame[], amp: AutocastState | null,
 ): (Tensor | null)[] {
   // Inputs become fresh leaves (sharing storage) so the recomputed graph ends at them.
   const inputIndex = new Map<Tensor, Tensor>();
@@ -130,7 +135,7 @@ function recompute(
   let result: CheckpointOutput;
   try {
     // Activations, not gradients: none of it is the enclosing backward's to recycle.
-    result = untracked(() => enableGrad(() => fn(...detached)));
+    result = untracked(() => enableGrad(() => withAutocastState(amp, () => fn(...detached))));
   } finally {
     moduleScope.stack = outerFrames;
     restore(gens, outerStates);

@@ -6,6 +6,7 @@
 import { fmt } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../util/dtype.js";
+import { postOrder } from "./graph_walk.js";
 import type { Node } from "./node.js";
 
 export interface GraphViewOptions {
@@ -59,22 +60,7 @@ export function buildGraphView(root: Tensor, opts: GraphViewOptions = {}): Graph
     leafNode(root);
     return { nodes, edges };
   }
-  const order: Node[] = [];
-  const visited = new Set<Node>([rootNode]);
-  const stack: { node: Node; next: number }[] = [{ node: rootNode, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next < top.node.edges.length) {
-      const e = top.node.edges[top.next++]!;
-      if (e.node && !visited.has(e.node)) {
-        visited.add(e.node);
-        stack.push({ node: e.node, next: 0 });
-      }
-    } else {
-      order.push(top.node);
-      stack.pop();
-    }
-  }
+  const order = postOrder(rootNode);
   const prefix = opts.module;
   const inScope = (n: Node): boolean =>
     prefix === undefined || (n.modulePath !== null && (n.modulePath === prefix || n.modulePath.startsWith(`${prefix}.`)));

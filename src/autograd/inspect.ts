@@ -4,6 +4,7 @@
 import { fmt } from "../shape/shape.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
 import type { DType } from "../util/dtype.js";
+import { postOrder } from "./graph_walk.js";
 import type { Node } from "./node.js";
 
 /** One input of an op: another op's output, a leaf, or a constant that needs no gradient. */
@@ -87,24 +88,10 @@ export function describeGraph(root: Tensor, opts: DescribeOptions = {}): GraphDe
   if (rootNode === null) return { root: leafId(root), nodes: [], leaves };
   known.set(rootNode, root);
 
-  // Iterative post-order DFS so deep graphs (long chains) cannot overflow the call stack.
-  const order: Node[] = [];
-  const visited = new Set<Node>([rootNode]);
-  const stack: { node: Node; next: number }[] = [{ node: rootNode, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next < top.node.edges.length) {
-      const e = top.node.edges[top.next++]!;
-      if (e.leaf) leafId(e.leaf);
-      if (e.node && !visited.has(e.node)) {
-        visited.add(e.node);
-        stack.push({ node: e.node, next: 0 });
-      }
-    } else {
-      order.push(top.node);
-      stack.pop();
-    }
-  }
+  // Leaves get their ids in the order the walk meets them.
+  const order = postOrder(rootNode, (e) => {
+    if (e.leaf) leafId(e.leaf);
+  });
 
   const nodeIds = new Map<Node, string>();
   order.forEach((n, i) => nodeIds.set(n, `n${i}`));

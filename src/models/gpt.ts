@@ -9,11 +9,12 @@
 // once. stateDict() lists it once too (what model.safetensors stores, like Hugging Face's
 // safetensors files); stateDict({ withTiedHead: true }) adds `lm_head.weight` sharing storage,
 // exactly like PyTorch's state_dict(). loadStateDict accepts either form: with a tied head,
-// `lm_head.weight` may be absent, or present and equal to `transformer.wte.weight`.
+// `lm_head.weight` may be absent, or present and equal to `transformer.wte.weight`. These rules,
+// the parameter counts, FLOPs/MFU and the weight-decay groups are CausalLMBase's (shared with Llama).
 
 import { checkpoint } from "../autograd/checkpoint.js";
 import { isGradEnabled } from "../autograd/grad_mode.js";
-import { Module, type LoadStateDictResult, type StateDict, StateDictError } from "../nn/module.js";
+import { Module } from "../nn/module.js";
 import { crossEntropy } from "../nn/functional/cross_entropy.js";
 import { Dropout } from "../nn/layers/activation.js";
 import { ModuleList } from "../nn/layers/container.js";
@@ -25,15 +26,15 @@ import type { Parameter } from "../nn/parameter.js";
 import { add } from "../ops/binary.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { narrow } from "../ops/shape/slice.js";
-import { shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkTokenInputs } from "./tokens.js";
 import type { FloatDType } from "../util/dtype.js";
-import { DTypeError, ValueError } from "../util/errors.js";
+import { ValueError } from "../util/errors.js";
 import { Generator } from "../util/rng.js";
 import { Block } from "./gpt_blocks.js";
 import { type GPTConfig, validateGPTConfig } from "./gpt_config.js";
-import { type CausalLM, type GenerateOptions, type LanguageModelOutput, generate } from "./language_model.js";
+import { CausalLMBase } from "./causal_lm_base.js";
+import type { LanguageModelOutput } from "./language_model.js";
 
 export interface GPTOptions {
   /** Parameter dtype: "float32" (default) or "float64" (for exact checks). */
@@ -44,11 +45,7 @@ export interface GPTOptions {
   dropoutGenerator?: Generator;
 }
 
-/** An AdamW param group as optim takes it: `new optim.AdamW(model.optimizerGroups(0.1), ...)`. */
-export interface WeightDecayGroup {
-  params: Parameter[];
-  weightDecay: number;
-}
+export type { WeightDecayGroup } from "./causal_lm_base.js";
 
 /** nanoGPT's `transformer` ModuleDict: wte, wpe, drop, h (the blocks), ln_f. */
 export class GPTTransformer extends Module {
@@ -74,20 +71,14 @@ export class GPTTransformer extends Module {
   }
 }
 
-export class GPT extends Module implements CausalLM {
-  readonly config: Readonly<GPTConfig>;
-  readonly dtype: FloatDType;
+export class GPT extends CausalLMBase<GPTConfig> {
   transformer: GPTTransformer;
   private readonly dropoutGenerator: Generator | undefined;
   lm_head: Linear;
 
   constructor(config: Partial<GPTConfig> = {}, opts: GPTOptions = {}) {
-    super();
-    const cfg = validateGPTConfig(config);
-    const dtype = opts.dtype ?? "float32";
-    if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`GPT: dtype must be "float32" or "float64", got ${String(dtype)}`);
-    this.config = Object.freeze(cfg);
-    this.dtype = dtype;
+    super("GPT", validateGPTConfig(config), opts.dtype);
+    const cfg = this.config, dtype = this.dtype;
     this.dropoutGenerator = opts.dropoutGenerator;
     // The layers' own default init is overwritten by resetParameters: feed it a scratch generator so
     // `manualSeed(s); new GPT(c)` and `new GPT(c, { generator: new Generator(s) })` give the same weights.
@@ -98,12 +89,17 @@ export class GPT extends Module implements CausalLM {
     this.resetParameters(opts.generator);
   }
 
-  get blockSize(): number {
-    return this.config.blockSize;
+  protected tiedEmbeddingKey(): string {
+    return "transformer.wte.weight";
   }
 
-  get vocabSize(): number {
-    return this.config.vocabSize;
+  /**
+   * numParameters({ nonEmbedding: true }) leaves out the position embeddings (nanoGPT's
+   * get_num_params, whose default is non_embedding=True; ours is false). The token embedding
+   * stays counted: with a tied head it is also the output layer.
+   */
+  protected nonEmbeddingParameter(): Parameter {
+    return this.transformer.wpe.weight;
   }
 
   /**
@@ -167,107 +163,8 @@ export class GPT extends Module implements CausalLM {
     checkTokenInputs(op, idx, targets, this.config.blockSize, this.config.vocabSize);
   }
 
-
-  /** Sample maxNewTokens tokens after idx (B, T): the shared loop of language_model.ts. */
-  generate(idx: Tensor, maxNewTokens: number, opts?: GenerateOptions): Tensor {
-    return generate(this, idx, maxNewTokens, opts);
-  }
-
-  /**
-   * Parameter elements, the tied head counted once. nonEmbedding subtracts the position
-   * embeddings (nanoGPT's get_num_params, whose default is non_embedding=True; ours is false).
-   * The token embedding stays counted: with a tied head it is also the output layer.
-   */
-  override numParameters(opts: { trainableOnly?: boolean; nonEmbedding?: boolean } = {}): number {
-    const n = super.numParameters(opts);
-    const wpe = this.transformer.wpe.weight;
-    return opts.nonEmbedding && (!opts.trainableOnly || wpe.requiresGrad) ? n - wpe.numel : n;
-  }
-
-  /**
-   * Training FLOPs per token, nanoGPT's / PaLM's estimate: 6N + 12·L·T·C, with N the
-   * non-embedding parameter count (numParameters({ nonEmbedding: true })) and T the context
-   * length (default blockSize). Forward + backward; the attention term counts the full T × T.
-   */
-  flopsPerToken(T: number = this.config.blockSize): number {
-    if (!Number.isInteger(T) || T < 1) throw new ValueError(`GPT.flopsPerToken: T must be a positive integer, got ${String(T)}`);
-    const { nLayer, nEmbd } = this.config;
-    return 6 * this.numParameters({ nonEmbedding: true }) + 12 * nLayer * T * nEmbd;
-  }
-
-  /** Model FLOPs utilisation: flopsPerToken(T) · tokensPerSec / peakFlops (a fraction, 0..1). */
-  estimateMfu(tokensPerSec: number, peakFlops: number, T: number = this.config.blockSize): number {
-    const op = "GPT.estimateMfu";
-    if (typeof tokensPerSec !== "number" || !Number.isFinite(tokensPerSec) || tokensPerSec < 0) {
-      throw new ValueError(`${op}: tokensPerSec must be a finite number >= 0, got ${String(tokensPerSec)}`);
-    }
-    if (typeof peakFlops !== "number" || !Number.isFinite(peakFlops) || peakFlops <= 0) {
-      throw new ValueError(`${op}: peakFlops must be a finite number > 0 (FLOP/s), got ${String(peakFlops)}`);
-    }
-    return (this.flopsPerToken(T) * tokensPerSec) / peakFlops;
-  }
-
-  /**
-   * AdamW param groups as nanoGPT's configure_optimizers builds them: weight decay on every
-   * trainable parameter with ndim >= 2 (matmul weights and embeddings), none on the rest
-   * (biases, LayerNorm weights). Each parameter appears exactly once (the tied head too).
-   */
-  optimizerGroups(weightDecay: number): WeightDecayGroup[] {
-    if (typeof weightDecay !== "number" || !Number.isFinite(weightDecay) || weightDecay < 0) {
-      throw new ValueError(`GPT.optimizerGroups: weightDecay must be a finite number >= 0, got ${String(weightDecay)}`);
-    }
-    const trainable = this.parameters().filter((p) => p.requiresGrad);
-    return [
-      { params: trainable.filter((p) => p.ndim >= 2), weightDecay },
-      { params: trainable.filter((p) => p.ndim < 2), weightDecay: 0 },
-    ];
-  }
-
-  /** Names of the parameters in each of optimizerGroups()'s groups, in the same order. */
-  optimizerGroupNames(): { decay: string[]; noDecay: string[] } {
-    const named = [...this.namedParameters()].filter(([, p]) => p.requiresGrad);
-    return { decay: named.filter(([, p]) => p.ndim >= 2).map(([n]) => n), noDecay: named.filter(([, p]) => p.ndim < 2).map(([n]) => n) };
-  }
-
-  /** See the file header: the tied head once by default, or also as `lm_head.weight`. */
-  override stateDict(opts: { withTiedHead?: boolean } = {}): StateDict {
-    const out = super.stateDict();
-    if (opts.withTiedHead && this.config.tieWeights) out["lm_head.weight"] = this.lm_head.weight.detach();
-    return out;
-  }
-
-  /**
-   * Module.loadStateDict, plus the tied-head rule: with tieWeights, `lm_head.weight` may be
-   * absent, or present and equal to `transformer.wte.weight` (PyTorch's state_dict has both);
-   * a file holding only `lm_head.weight` loads it as the shared matrix. Nothing changes on error.
-   */
-  override loadStateDict(state: StateDict | ReadonlyMap<string, Tensor>, opts: { strict?: boolean } = {}): LoadStateDictResult {
-    if (!this.config.tieWeights) return super.loadStateDict(state, opts);
-    const given = new Map<string, Tensor>(state instanceof Map ? [...state.entries()] : Object.entries(state as StateDict));
-    const head = given.get("lm_head.weight");
-    if (head !== undefined) {
-      const wte = given.get("transformer.wte.weight");
-      if (wte === undefined) given.set("transformer.wte.weight", head);
-      else if (!(head instanceof Tensor) || !(wte instanceof Tensor) || !sameValues(head, wte)) {
-        throw new StateDictError(
-          "loadStateDict: this GPT ties lm_head.weight to transformer.wte.weight, but the state holds two different matrices " +
-            "(load it into a GPT with tieWeights: false) (nothing was loaded)",
-          [], [], ["lm_head.weight"],
-        );
-      }
-      given.delete("lm_head.weight");
-    }
-    return super.loadStateDict(given, opts);
-  }
-
   protected override extraRepr(): string {
     const c = this.config;
     return `vocabSize=${c.vocabSize}, blockSize=${c.blockSize}, nLayer=${c.nLayer}, nHead=${c.nHead}, nEmbd=${c.nEmbd}, dropout=${c.dropout}, bias=${c.bias}, tieWeights=${c.tieWeights}`;
   }
-}
-
-function sameValues(a: Tensor, b: Tensor): boolean {
-  if (!shapesEqual(a.shape, b.shape)) return false;
-  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
-  return true;
 }

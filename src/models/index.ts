@@ -8,7 +8,8 @@ export {
 export { ModelConfigError } from "./config.js";
 export { GPT_CONFIG_DEFAULTS, GPT_CONFIG_KEYS, type GPTConfig, validateGPTConfig } from "./gpt_config.js";
 export { Block, type BlockOptions, CausalSelfAttention, MLP } from "./gpt_blocks.js";
-export { GPT, type GPTOptions, GPTTransformer, type WeightDecayGroup } from "./gpt.js";
+export { CausalLMBase, type CausalLMConfigCore, type WeightDecayGroup } from "./causal_lm_base.js";
+export { GPT, type GPTOptions, GPTTransformer } from "./gpt.js";
 export {
   LLAMA_CONFIG_DEFAULTS, LLAMA_CONFIG_KEYS, type LlamaConfig, type LlamaConfigInput, llamaIntermediateSize, validateLlamaConfig,
 } from "./llama_config.js";

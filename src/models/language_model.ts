@@ -6,7 +6,8 @@ import { noGrad } from "../autograd/grad_mode.js";
 import type { Module } from "../nn/module.js";
 import { fmt } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { allocate } from "../util/dtype.js";
+import { allocate, isHalf } from "../util/dtype.js";
+import { castTensor } from "../ops/operand.js";
 import { DTypeError, ShapeError, ValueError } from "../util/errors.js";
 import { Generator, defaultGenerator } from "../util/rng.js";
 
@@ -107,7 +108,11 @@ export function checkGenerateOptions(op: string, opts: GenerateOptions | undefin
 export function sampleNext(logits: Tensor, opts: GenerateOptions = {}, generator?: Generator): Int32Array {
   const op = "sampleNext";
   if (!(logits instanceof Tensor)) throw new ValueError(`${op}: logits must be a Tensor, got ${typeof logits}`);
-  if (logits.dtype !== "float32" && logits.dtype !== "float64") throw new DTypeError(`${op}: logits must be float32 or float64, got ${logits.dtype}`);
+  if (logits.dtype !== "float32" && logits.dtype !== "float64" && !isHalf(logits.dtype)) {
+    throw new DTypeError(`${op}: logits must be a float dtype (float32, float64, float16, bfloat16), got ${logits.dtype}`);
+  }
+  // float16/bfloat16 logits (generate under amp.autocast) are read as their float32 values.
+  if (isHalf(logits.dtype)) logits = castTensor(logits, "float32");
   if (logits.ndim !== 2 || logits.shape[1] === 0) throw new ShapeError(`${op}: logits must be (B, V) with V >= 1, got ${fmt(logits.shape)}`);
   const cfg = checkGenerateOptions(op, generator ? { ...opts, generator: undefined, seed: undefined } : opts);
   const gen = generator ?? cfg.generator;

@@ -4,6 +4,7 @@
 // Legend: B batch, T time, C channels (nEmbd), H query heads, Hkv key/value heads, D head dim
 // (C / H), R = H / Hkv query heads per kv head, F intermediate size.
 
+import { silu } from "../nn/functional/activations.js";
 import { scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Linear } from "../nn/layers/linear.js";
 import { RMSNorm } from "../nn/layers/rms_norm.js";
@@ -13,7 +14,6 @@ import { applyRotaryEmb } from "../ops/nn/rotary.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { transpose } from "../ops/shape/permute.js";
 import { unsqueeze } from "../ops/shape/squeeze.js";
-import { sigmoid } from "../ops/unary.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { FloatDType } from "../util/dtype.js";
 import type { Generator } from "../util/rng.js";
@@ -85,8 +85,8 @@ export class LlamaAttention extends Module {
 }
 
 /**
- * SwiGLU MLP (Shazeer 2020): down_proj(silu(gate_proj(x)) * up_proj(x)), no biases.
- * SiLU is x * sigmoid(x), composed here from the sigmoid and mul ops.
+ * SwiGLU MLP (Shazeer 2020): down_proj(silu(gate_proj(x)) * up_proj(x)), no biases. silu is one
+ * fused activation op (PyTorch's x / (1 + exp(-x))), one graph node instead of sigmoid and mul.
  */
 export class LlamaMLP extends Module {
   gate_proj: Linear;
@@ -105,8 +105,7 @@ export class LlamaMLP extends Module {
   /** x (..., C) -> (..., C). */
   forward(x: Tensor): Tensor {
     const gate = this.gate_proj.forward(x); // (..., F)
-    const silu = mul(gate, sigmoid(gate));
-    return this.down_proj.forward(mul(silu, this.up_proj.forward(x)));
+    return this.down_proj.forward(mul(silu(gate), this.up_proj.forward(x)));
   }
 }
 

@@ -23,7 +23,7 @@ function activationOp(op: ActivationOp, name: string, x: Tensor, p: ActivationPa
     const gx = empty(x.shape, x.dtype);
     getBackend().activationBackward(op, x.data as FloatArray, out.data as FloatArray, castTensor(g, x.dtype).data as FloatArray, p, gx.data as FloatArray);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too
 }
 
 function requireNumber(name: string, arg: string, v: unknown): number {

@@ -4,7 +4,7 @@
 // sum/mean/prod and the losses cast low-precision inputs up. float64 inputs are never cast
 // (PyTorch's eligibility rule), so float64 gradient checks mean the same inside autocast.
 
-import { isGradEnabled, record } from "../autograd/index.js";
+import { record } from "../autograd/index.js";
 import { autocastState, withAutocastState } from "../autograd/autocast_state.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isHalf } from "../util/dtype.js";
@@ -21,7 +21,7 @@ function cachedLow(t: Tensor, dtype: DType, cache: NonNullable<ReturnType<typeof
   }
   // A fresh graph node per use over the shared converted storage: each backward gets its own node.
   const out = new Tensor(entry.data, t.shape);
-  if (!isGradEnabled()) return out;
+  // record() also under noGrad: it makes no node there, but checkpoint() learns that fn read t.
   return record("to", [t], out, (g) => [castTensor(g, "float32")], { saves: [] });
 }
 

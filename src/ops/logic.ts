@@ -5,10 +5,12 @@
 import { getBackend } from "../backend/index.js";
 import { broadcastShapes, contiguousStrides, normalizeDims } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ValueError } from "../util/errors.js";
+import { describeValue } from "../util/describe.js";
+import { DTypeError, ValueError } from "../util/errors.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 import { binaryForward } from "./binary.js";
 import { MASK_DTYPE } from "./mask.js";
-import { type TensorLike, empty, requireTensor, resultDType, toTensor } from "./operand.js";
+import { type TensorLike, empty, requireOperand, requireTensor, resultDType, toTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape } from "./reduce.js";
 import { expand } from "./shape/expand.js";
 import { takeFlat } from "./indexing/take.js";
@@ -48,10 +50,14 @@ export function isclose(a: Tensor, b: TensorLike, rtol = 1e-5, atol = 1e-8, equa
 
 function iscloseAs(op: string, a: Tensor, b: TensorLike, rtol: number, atol: number, equalNan: boolean): Tensor {
   requireTensor(op, a);
-  if (!(b instanceof Tensor) && typeof b !== "number") throw new ValueError(`${op}: other must be a Tensor or a number, got ${typeof b}`);
+  requireOperand(op, b, "other");
+  // PyTorch's rule: a tolerance may be any number >= 0, Infinity included (NaN is not).
   for (const [name, v] of [["rtol", rtol], ["atol", atol]] as const) {
-    if (typeof v !== "number" || !(v >= 0)) throw new ValueError(`${op}: ${name} must be a non-negative number, got ${String(v)}`);
+    if (typeof v !== "number") throw new DTypeError(`${op}: ${name} must be a number, got ${describeValue(v)}`);
+    if (!(v >= 0)) throw new ValueError(`${op}: ${name} must be a non-negative number, got ${v}`);
   }
+  if (typeof equalNan !== "boolean") throw new DTypeError(`${op}: equalNan must be a boolean, got ${describeValue(equalNan)}`);
+  if (b instanceof Tensor) broadcastShapes(op, a.shape, b.shape, ["input", "other"]);
   const dtype = resultDType(a, b);
   const fa = toTensor(a, dtype === "int32" ? "float64" : dtype);
   const fb = toTensor(b, fa.dtype);
@@ -100,6 +106,7 @@ export interface NonzeroOptions {
   /** Return one 1-D int32 tensor of coordinates per dim instead of the (count, ndim) matrix. */
   asTuple?: boolean;
 }
+const NONZERO_OPTIONS = optionNames<NonzeroOptions>({ asTuple: true });
 
 /**
  * Coordinates of the nonzero elements, one row each: an int32 tensor (count, ndim) in row-major
@@ -109,8 +116,12 @@ export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, opts: NonzeroOptions & { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts?: NonzeroOptions): Tensor | Tensor[];
 export function nonzero(x: Tensor, opts: NonzeroOptions = {}): Tensor | Tensor[] {
+  requireTensor("nonzero", x);
+  checkOptionKeys("nonzero", opts, NONZERO_OPTIONS);
+  const asTuple = opts?.asTuple ?? false;
+  if (typeof asTuple !== "boolean") throw new DTypeError(`nonzero: asTuple must be a boolean, got ${describeValue(asTuple)}`);
   const rows = nonzeroRows(x);
-  if (!opts.asTuple) return rows;
+  if (!asTuple) return rows;
   const [count, nd] = rows.shape as [number, number];
   if (nd === 0) return [new Tensor(new Int32Array(count), [count])];
   return Array.from({ length: nd }, (_, d) => {
@@ -121,7 +132,6 @@ export function nonzero(x: Tensor, opts: NonzeroOptions = {}): Tensor | Tensor[]
 }
 
 function nonzeroRows(x: Tensor): Tensor {
-  requireTensor("nonzero", x);
   const nd = x.ndim;
   const coords: number[] = [];
   const idx = new Array<number>(nd).fill(0);

@@ -6,13 +6,22 @@ import { type BackwardRule, record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { AutogradError, DTypeError, ValueError } from "../util/errors.js";
 import { add, binaryForward, div, eq, mul, sub } from "./binary.js";
-import { type TensorLike, empty, requireFloat, resultDType } from "./operand.js";
+import { type TensorLike, empty, requireFloat, requireOperand, requireTensor, resultDType } from "./operand.js";
 import { exp, neg, unaryRaw } from "./unary.js";
 import { where } from "./where.js";
 import type { BinaryOp } from "../backend/backend.js";
 
 function recordBinary(name: string, a: TensorLike, b: TensorLike, ta: Tensor, tb: Tensor, out: Tensor, rule: BackwardRule): Tensor {
   return record(name, [a instanceof Tensor ? a : ta, b instanceof Tensor ? b : tb], out, rule);
+}
+
+/** Both operands are Tensors or numbers, at least one a Tensor; checked before anything reads their dtypes. */
+function checkOperands(op: string, a: unknown, b: unknown): void {
+  requireOperand(op, a, "input");
+  requireOperand(op, b, "other");
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new DTypeError(`${op}: at least one of input and other must be a Tensor, got the numbers ${String(a)} and ${String(b)}`);
+  }
 }
 
 /** Integer division ops refuse a zero divisor (PyTorch's ZeroDivisionError), before computing. */
@@ -27,6 +36,7 @@ function checkIntDivisor(op: string, b: TensorLike): void {
 
 /** Forward of fmod/remainder/floorDivide: int32 stays int32 (zero divisors rejected). */
 function divisionForward(op: "fmod" | "remainder" | "floorDivide", a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
+  checkOperands(op, a, b);
   if (resultDType(a, b) === "int32") checkIntDivisor(op, b);
   return binaryForward(op, a, b);
 }
@@ -59,6 +69,7 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
 
 /** Float result of an op PyTorch computes in floating point even for int32 operands. */
 function floatForward(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
+  checkOperands(op, a, b);
   const dtype = resultDType(a, b);
   return binaryForward(op, a, b, dtype === "int32" ? "float32" : dtype);
 }
@@ -74,6 +85,7 @@ export function copysign(a: TensorLike, b: TensorLike): Tensor {
 
 /** log(exp(a) + exp(b)) without overflow. Float inputs only (as PyTorch). */
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
+  checkOperands("logaddexp", a, b);
   for (const [v, arg] of [[a, "input"], [b, "other"]] as const) if (v instanceof Tensor) requireFloat("logaddexp", v, arg);
   const [ta, tb, out] = binaryForward("logaddexp", a, b);
   return recordBinary("logaddexp", a, b, ta, tb, out, (g, needs) => [
@@ -96,12 +108,10 @@ export function atan2(a: TensorLike, b: TensorLike): Tensor {
  * |weight| ≥ 0.5, so weight 1 gives end exactly). Float tensors; weight a tensor or a number.
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
-  if (!(start instanceof Tensor)) throw new DTypeError(`lerp: input must be a Tensor, got ${typeof start}`);
-  if (!(end instanceof Tensor)) throw new DTypeError(`lerp: end must be a Tensor, got ${typeof end}`);
-  requireFloat("lerp", start);
-  requireFloat("lerp", end, "end");
+  requireFloat("lerp", requireTensor("lerp", start));
+  requireFloat("lerp", requireTensor("lerp", end, "end"), "end");
+  requireOperand("lerp", weight, "weight");
   if (weight instanceof Tensor) requireFloat("lerp", weight, "weight");
-  else if (typeof weight !== "number") throw new DTypeError(`lerp: weight must be a Tensor or a number, got ${typeof weight}`);
   if (start.dtype !== end.dtype) throw new DTypeError(`lerp: end has dtype ${end.dtype} but the input has dtype ${start.dtype}; they must match`);
   const diff = binaryForward("sub", end, start)[2];
   const w = weight instanceof Tensor ? weight : binaryForward("add", empty([], diff.dtype), weight)[2];

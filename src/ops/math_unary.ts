@@ -7,7 +7,9 @@ import type { FloatArray, MathUnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIntegral } from "../util/dtype.js";
+import { describeValue } from "../util/describe.js";
 import { DTypeError, ValueError } from "../util/errors.js";
+import { checkOptionKeys, optionNames } from "../util/options.js";
 import { binaryForward } from "./binary.js";
 import { MASK_DTYPE } from "./mask.js";
 import { empty, requireTensor, toTensor } from "./operand.js";
@@ -31,7 +33,7 @@ function smoothOp(op: Exclude<MathUnaryOp, Rounding | "frac" | "isnan" | "isinf"
     const gx = empty(out.shape, out.dtype);
     getBackend().unaryBackward(op, xf.data as FloatArray, out.data as FloatArray, toTensor(g, out.dtype).data as FloatArray, gx.data as FloatArray);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too
 }
 
 export const floor = (x: Tensor): Tensor => roundingOp("floor", x);
@@ -43,11 +45,14 @@ export interface RoundOptions {
   decimals?: number;
 }
 
+const ROUND_OPTIONS = optionNames<RoundOptions>({ decimals: true });
+
 /** Round half to even; with `decimals`, x·10^d rounded then divided back (PyTorch's formula). */
 export function round(x: Tensor, opts: RoundOptions = {}): Tensor {
   requireTensor("round", x);
-  const decimals = opts.decimals ?? 0;
-  if (!Number.isInteger(decimals)) throw new ValueError(`round: decimals must be an integer, got ${String(decimals)}`);
+  checkOptionKeys("round", opts, ROUND_OPTIONS);
+  const decimals = opts?.decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new ValueError(`round: decimals must be an integer, got ${describeValue(decimals)}`);
   if (decimals === 0) return roundingOp("round", x);
   if (isIntegral(x.dtype)) throw new DTypeError(`round: decimals=${decimals} needs a floating-point input, got dtype ${x.dtype} (PyTorch neither)`);
   const scale = Math.pow(10, Math.abs(decimals));

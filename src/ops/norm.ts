@@ -2,9 +2,10 @@
 // gives 0 (not NaN) where the norm is 0 and splits the inf-norm's gradient evenly over ties.
 
 import { record } from "../autograd/index.js";
-import { normalizeDims } from "../shape/shape.js";
+import { normalizeDim, normalizeDims } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ValueError } from "../util/errors.js";
+import { describeValue } from "../util/describe.js";
+import { DTypeError, IndexError, ValueError } from "../util/errors.js";
 import { binaryForward, div, eq, mul, pow } from "./binary.js";
 import { requireFloat, requireTensor } from "./operand.js";
 import { type Dims, reduceRaw, reducedShape, sum } from "./reduce.js";
@@ -13,10 +14,16 @@ import { where } from "./where.js";
 
 /** (sum |x|^ord)^(1/ord) over `dim` (all dims when omitted); ord may be ±Infinity or 0 (count of nonzeros). */
 export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepDim = false): Tensor {
-  requireTensor("vectorNorm", x);
-  requireFloat("vectorNorm", x);
-  if (typeof ord !== "number" || Number.isNaN(ord)) throw new ValueError(`vectorNorm: ord must be a number or ±Infinity, got ${String(ord)}`);
-  const dims = normalizeDims("vectorNorm", dim, x.ndim);
+  return vectorNormAs("vectorNorm", "ord", x, ord, dim, keepDim);
+}
+
+/** vectorNorm whose argument errors name `op` (the function the user called) and call the order `ordName`. */
+function vectorNormAs(op: string, ordName: string, x: Tensor, ord: number, dim: Dims | undefined, keepDim: boolean): Tensor {
+  requireTensor(op, x);
+  requireFloat(op, x);
+  if (typeof ord !== "number" || Number.isNaN(ord)) throw new ValueError(`${op}: ${ordName} must be a number or ±Infinity, got ${describeValue(ord)}`);
+  if (typeof keepDim !== "boolean") throw new DTypeError(`${op}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
+  const dims = normalizeDims(op, dim, x.ndim);
   const ax = unaryRaw("abs", x);
   let kept: Tensor;
   if (ord === Infinity || ord === -Infinity) {
@@ -56,8 +63,10 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepDim = false): Ten
 export function normalize(x: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
   requireTensor("normalize", x);
   requireFloat("normalize", x);
-  if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`normalize: eps must be a non-negative number, got ${String(eps)}`);
-  const norm = vectorNorm(x, p, dim, true);
+  if (typeof eps !== "number" || !(eps >= 0)) throw new ValueError(`normalize: eps must be a non-negative number, got ${describeValue(eps)}`);
+  if (typeof dim !== "number") throw new IndexError(`normalize: dim must be an integer, got ${describeValue(dim)}`);
+  normalizeDim("normalize", dim, x.ndim);
+  const norm = vectorNormAs("normalize", "p", x, p, dim, true);
   return div(x, clampMin(norm, eps));
 }
 

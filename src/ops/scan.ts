@@ -48,7 +48,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
     const gx = empty(x.shape, x.dtype);
     getBackend().cumprodBackward(x.data as FloatArray, out.data as FloatArray, castTensor(g, x.dtype).data as FloatArray, l.outer, l.size, l.inner, gx.data as FloatArray);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too
 }
 
 /** log(cumsum(exp(x))) along `dim`, without overflow. Float inputs only. */
@@ -74,7 +74,7 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
     const gx = empty(x.shape, x.dtype);
     for (let i = 0; i < n; i++) gx.data[i] = Math.exp(sp[i]! + x.data[i]!) - Math.exp(sn[i]! + x.data[i]!);
     return [gx];
-  });
+  }, { holds: [out] }); // the rule reads the output too
 }
 
 /** Flat positions in x of the elements that `indices` (positions along the scanned dim) pick. */

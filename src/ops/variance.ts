@@ -60,7 +60,7 @@ export function std(x: Tensor, dim?: Dims, keepDim = false, opts: VarOptions = {
   return record("std", [x], out, (g) => {
     const scale = where(eq(s, 0), 0, div(new Tensor(g.data, s.shape), mul(s, denom))); // g / (denom std)
     return [mul(diff, scale)];
-  }, { saves: [out] }); // s is the output's storage
+  }, { saves: [out], holds: [diff] }); // s is the output's storage; diff is private
 }
 
 export { variance as var };

@@ -1,4 +1,5 @@
-// The optim barrel: optimizers, LR schedules and the scheduler, clipping, gradient accumulation.
+// The optim barrel: optimizers, LR schedules and the scheduler, clipping, gradient accumulation, and
+// the loss scaler (defined with autocast in src/amp/; also here, where DESIGN.md places it).
 import "../ops/index.js";
 
 export {
@@ -14,3 +15,4 @@ export { type Schedule, ScheduleError } from "./schedules.js";
 export { LRScheduler, type LRSchedulerState, type LrOptimizer } from "./lr_scheduler.js";
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from "./clip.js";
 export { type AccumulateOptions, accumulateGradients } from "./accumulate.js";
+export { GradScaler, GradScalerError, type GradScalerOptions, type GradScalerState } from "../amp/grad_scaler.js";

@@ -4,6 +4,13 @@
 
 import { ValueError } from "../util/errors.js";
 
+/**
+ * Training precision: fp32, or mixed precision with float32 master weights and the forward pass
+ * under amp.autocast in bfloat16 (bf16) or float16 with dynamic loss scaling (fp16).
+ */
+export type Precision = "fp32" | "bf16" | "fp16";
+export const PRECISIONS: readonly Precision[] = ["fp32", "bf16", "fp16"];
+
 export interface TrainConfig {
   /** Total optimizer steps of the run (also when resuming). */
   steps: number;
@@ -44,7 +51,12 @@ export interface TrainConfig {
   spikeFactor: number;
   /** Warn when the gradient norm before clipping exceeds this; 0: off. */
   gradNormWarn: number;
+  /** fp32, or bf16 / fp16 autocast (parameters and optimizer state stay float32); see Precision. */
+  precision: Precision;
 }
+
+/** The settings that are numbers (all but precision). */
+export type NumericTrainKey = Exclude<keyof TrainConfig, "precision">;
 
 /**
  * Stated peak for MFU: the 2-core AVX-512 development machine's measured float32 GEMM rate at
@@ -75,6 +87,7 @@ export const TRAIN_CONFIG_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   healthInterval: 0,
   spikeFactor: 3,
   gradNormWarn: 10,
+  precision: "fp32",
 });
 
 export const TRAIN_CONFIG_KEYS = Object.keys(TRAIN_CONFIG_DEFAULTS) as (keyof TrainConfig)[];
@@ -88,7 +101,7 @@ export class TrainConfigError extends ValueError {
 
 type Rule = { int: boolean; min: number; max: number; minOpen?: boolean; maxOpen?: boolean };
 
-const RULES: Record<keyof TrainConfig, Rule> = {
+const RULES: Record<NumericTrainKey, Rule> = {
   steps: { int: true, min: 1, max: 1e9 },
   batchSize: { int: true, min: 1, max: 1 << 16 },
   blockSize: { int: true, min: 1, max: 1 << 20 },
@@ -120,9 +133,9 @@ export function describeRule(r: Rule): string {
   return `${r.int ? "an integer" : "a number"} in ${lo}${n(r.min)}, ${n(r.max)}${hi}`;
 }
 
-/** The accepted range of a setting, in words ("an integer in [1, 65536]"). */
+/** The accepted range of a setting, in words ("an integer in [1, 65536]", "one of fp32, bf16, fp16"). */
 export function settingRange(key: keyof TrainConfig): string {
-  return describeRule(RULES[key]);
+  return key === "precision" ? `one of ${PRECISIONS.join(", ")}` : describeRule(RULES[key]);
 }
 
 /**
@@ -137,11 +150,14 @@ export function validateTrainConfig(
     throw new TrainConfigError(`train config must be an object, got ${config === null ? "null" : typeof config}`, "");
   }
   for (const k of Object.keys(config)) {
-    if (!(k in RULES)) throw new TrainConfigError(`unknown training setting ${name(k)}; known: ${TRAIN_CONFIG_KEYS.join(", ")}`, k);
+    if (!(k in TRAIN_CONFIG_DEFAULTS)) throw new TrainConfigError(`unknown training setting ${name(k)}; known: ${TRAIN_CONFIG_KEYS.join(", ")}`, k);
   }
-  const c = { ...TRAIN_CONFIG_DEFAULTS } as TrainConfig;
-  for (const k of TRAIN_CONFIG_KEYS) if (config[k] !== undefined) c[k] = config[k] as number;
-  for (const k of TRAIN_CONFIG_KEYS) {
+  const c: TrainConfig = { ...TRAIN_CONFIG_DEFAULTS };
+  for (const k of TRAIN_CONFIG_KEYS) if (config[k] !== undefined) (c as unknown as Record<string, unknown>)[k] = config[k];
+  if (!PRECISIONS.includes(c.precision)) {
+    throw new TrainConfigError(`${name("precision")} must be ${settingRange("precision")}, got ${JSON.stringify(c.precision) ?? String(c.precision)}`, "precision");
+  }
+  for (const k of Object.keys(RULES) as NumericTrainKey[]) {
     const r = RULES[k];
     const v = c[k] as unknown;
     const ok = typeof v === "number" && Number.isFinite(v) && (!r.int || Number.isInteger(v)) &&

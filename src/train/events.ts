@@ -1,6 +1,7 @@
 // The events a Trainer emits; progress output, metrics.jsonl and reports listen to them, so the
 // training loop itself stays short.
 
+import type { Precision } from "./config.js";
 import type { CompactHealth, TrainingWarning } from "./gradient_health.js";
 
 /** One optimizer step (emitted after any evaluation of that step, so eval fields are filled in). */
@@ -27,6 +28,12 @@ export interface StepRecord {
   health?: CompactHealth;
   /** Loss-spike and exploding-gradient warnings of this step. */
   warnings?: TrainingWarning[];
+  /** fp16 runs: the loss scale this step's backward used (amp.GradScaler). */
+  lossScale?: number;
+  /** fp16 runs: optimizer steps skipped for Inf/NaN gradients so far (a running count over the whole run). */
+  skippedSteps?: number;
+  /** fp16 runs: true when this step's gradients overflowed and the optimizer step was skipped. */
+  skipped?: true;
 }
 
 export interface EvalRecord {
@@ -70,6 +77,11 @@ export interface TrainSummary {
   checkpoint: string | null;
   /** The largest per-step activationBytes of this session (0 when no step ran). */
   peakActivationBytes?: number;
+  /** The run's precision (config.precision). */
+  precision?: Precision;
+  /** fp16 runs: the loss scale at the end and the optimizer steps skipped over the whole run. */
+  lossScale?: number;
+  skippedSteps?: number;
 }
 
 export interface TrainerEvents {

@@ -1,7 +1,7 @@
 // The train barrel: the Trainer, its config, events, metrics, progress, checkpoints and the
 // architecture registry.
 export {
-  DEFAULT_PEAK_FLOPS, TRAIN_CONFIG_DEFAULTS, TRAIN_CONFIG_KEYS, type TrainConfig, TrainConfigError, settingRange, validateTrainConfig,
+  DEFAULT_PEAK_FLOPS, PRECISIONS, type Precision, TRAIN_CONFIG_DEFAULTS, TRAIN_CONFIG_KEYS, type TrainConfig, TrainConfigError, settingRange, validateTrainConfig,
 } from "./config.js";
 export type { CheckpointRecord, EvalRecord, StepRecord, TrainSummary, TrainerEvents } from "./events.js";
 export { type TrainableModel, weightDecayGroups } from "./model.js";

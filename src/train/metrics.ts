@@ -1,6 +1,6 @@
 // metrics.jsonl: one JSON object per logged step, appended as the run goes, fields in a fixed
 // order (step, loss, lr, gradNorm, tokensPerSec, elapsedSec, activationBytes, then valLoss,
-// trainLoss on eval steps).
+// trainLoss on eval steps, then lossScale, skippedSteps and skipped on fp16 runs).
 
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -14,6 +14,9 @@ export function metricsLine(r: StepRecord): string {
   if (r.valLoss !== undefined) o["valLoss"] = r.valLoss;
   if (r.trainLoss !== undefined) o["trainLoss"] = r.trainLoss;
   if (r.health !== undefined) o["health"] = r.health;
+  if (r.lossScale !== undefined) o["lossScale"] = r.lossScale;
+  if (r.skippedSteps !== undefined) o["skippedSteps"] = r.skippedSteps;
+  if (r.skipped) o["skipped"] = true;
   if (r.warnings !== undefined && r.warnings.length > 0) o["warnings"] = r.warnings.map((w) => ({ kind: w.kind, message: w.message }));
   return JSON.stringify(o);
 }

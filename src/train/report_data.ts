@@ -10,7 +10,7 @@ import { ValueError } from "../util/errors.js";
 
 /** The metric columns the report can chart; any other numeric field is kept too. */
 export const REPORT_COLUMNS = [
-  "step", "loss", "valLoss", "trainLoss", "lr", "gradNorm", "tokensPerSec", "elapsedSec", "activationBytes", "lossScale",
+  "step", "loss", "valLoss", "trainLoss", "lr", "gradNorm", "tokensPerSec", "elapsedSec", "activationBytes", "lossScale", "skippedSteps",
 ] as const;
 
 export interface ReportWarning {

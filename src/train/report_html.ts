@@ -71,6 +71,11 @@ const min = (col: readonly (number | null)[] | undefined): number | null => {
 /** The headline figures: label, value, and the data-stat key the test reads. */
 export function headlineStats(d: ReportData): { key: string; label: string; value: number | null }[] {
   const c = d.columns;
+  // fp16 runs: the loss scale reached and the steps skipped for Inf/NaN gradients.
+  const amp = c["lossScale"] ? [
+    { key: "lossScale", label: "final loss scale", value: last(c["lossScale"]) },
+    { key: "skippedSteps", label: "skipped steps", value: last(c["skippedSteps"]) ?? 0 },
+  ] : [];
   return [
     { key: "steps", label: "steps", value: last(c["step"]) },
     { key: "loss", label: "final train loss", value: last(c["loss"]) },
@@ -78,6 +83,7 @@ export function headlineStats(d: ReportData): { key: string; label: string; valu
     { key: "bestValLoss", label: "best val loss", value: min(c["valLoss"]) },
     { key: "tokensPerSec", label: "median tokens/s", value: median(c["tokensPerSec"]) },
     { key: "elapsedSec", label: "training seconds", value: last(c["elapsedSec"]) },
+    ...amp,
   ];
 }
 

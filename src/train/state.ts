@@ -10,7 +10,8 @@ import type { HyperValue, OptimizerStateDict } from "../optim/optimizer.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type GeneratorState, defaultGenerator } from "../util/rng.js";
-import type { TrainConfig } from "./config.js";
+import { GradScaler, type GradScalerState } from "../amp/grad_scaler.js";
+import type { Precision, TrainConfig } from "./config.js";
 import { CheckpointMismatchError } from "./checkpoint_errors.js";
 import type { Trainer } from "./trainer.js";
 
@@ -42,6 +43,10 @@ export interface TrainerJSON {
   schedule: { lastStep: number };
   rng: { global: GeneratorState; trainBatches: BatchSamplerState; evalTrain: BatchSamplerState; evalVal: BatchSamplerState };
   optimizer: OptimizerJSON;
+  /** amp.GradScaler.stateDict() ({} unless fp16); absent in checkpoints from before precision existed. */
+  scaler?: GradScalerState | Record<string, never>;
+  /** Optimizer steps skipped for Inf/NaN gradients so far (fp16). */
+  skippedSteps?: number;
   versions: { descent: string; node: string };
   extra: Record<string, unknown>;
 }
@@ -112,6 +117,8 @@ export function captureState(t: Trainer): TrainerState {
       })),
       steps,
     },
+    scaler: t.scaler.stateDict(),
+    skippedSteps: t.skippedSteps,
     versions: { descent: packageVersion(), node: process.version },
     extra: t.extra,
   };
@@ -129,8 +136,13 @@ function stable(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }
 
+/** A checkpoint's precision; checkpoints written before the setting existed trained in fp32. */
+export function checkpointPrecision(j: TrainerJSON): Precision {
+  return (j.config as Partial<TrainConfig>).precision ?? "fp32";
+}
+
 /** Check the checkpoint against the trainer (names the file on a mismatch), then apply it. */
-export function restoreState(t: Trainer, c: LoadedCheckpoint): void {
+export function restoreState(t: Trainer, c: LoadedCheckpoint, opts: { allowPrecisionChange?: boolean } = {}): void {
   const file = (f: string) => `${c.dir}/${f}`;
   const fail = (f: string, problem: string): never => {
     throw new CheckpointMismatchError(file(f), problem);
@@ -147,8 +159,25 @@ export function restoreState(t: Trainer, c: LoadedCheckpoint): void {
     const describe = (x: TokenizerJSON | null) => (x === null ? "none" : x.type === "char" ? `char, ${x.chars.length} characters` : `${x.type} ${x.encoding}, ${x.vocabSize} tokens`);
     fail("tokenizer.json", `the checkpoint's vocabulary (${describe(c.tokenizer)}) differs from this run's (${describe(tok)})`);
   }
+  const savedPrecision = checkpointPrecision(j);
+  if (savedPrecision !== t.config.precision && !opts.allowPrecisionChange) {
+    fail("trainer.json", `the checkpoint trained in ${savedPrecision} but this run's config.precision is ${t.config.precision}; keep ${savedPrecision}, or pass resume(path, { allowPrecisionChange: true }) to continue in ${t.config.precision}`);
+  }
+  // fp16 to fp16: the loss scale and its growth tracker continue exactly (checked before anything changes).
+  const scalerState = savedPrecision === "fp16" && t.config.precision === "fp16" ? j.scaler : undefined;
+  if (savedPrecision === "fp16" && t.config.precision === "fp16") {
+    if (!scalerState || Object.keys(scalerState).length === 0) fail("trainer.json", "an fp16 checkpoint without its loss scaler state (scaler)");
+    const probe = new GradScaler();
+    try {
+      probe.loadStateDict(scalerState!);
+    } catch (e) {
+      fail("trainer.json", `scaler: ${(e as Error).message}`);
+    }
+  }
+  const skipped = j.skippedSteps ?? 0;
+  if (!Number.isInteger(skipped) || skipped < 0 || skipped > j.step) fail("trainer.json", `skippedSteps ${stable(j.skippedSteps)} must be an integer in [0, step ${j.step}]`);
   for (const k of Object.keys(t.config) as (keyof TrainConfig)[]) {
-    if (RESUMABLE_OVERRIDES.includes(k)) continue;
+    if (RESUMABLE_OVERRIDES.includes(k) || k === "precision") continue;
     if (j.config[k] !== t.config[k]) fail("trainer.json", `config.${k} is ${String(j.config[k])} in the checkpoint but ${t.config[k]} here; a resumed run keeps the checkpoint's settings (only ${RESUMABLE_OVERRIDES.join(", ")} may change)`);
   }
   if (j.step > t.config.steps) fail("trainer.json", `the checkpoint is at step ${j.step}, past the requested total of ${t.config.steps} steps`);
@@ -203,6 +232,8 @@ export function restoreState(t: Trainer, c: LoadedCheckpoint): void {
   t.model.loadStateDict(Object.fromEntries(c.model));
   t.optimizer.loadStateDict({ state: sdState, paramGroups: sdGroups });
   t.scheduler.loadStateDict(j.schedule);
+  if (scalerState) t.scaler.loadStateDict(scalerState);
+  t.skippedSteps = skipped;
   defaultGenerator.setState(j.rng.global);
   t.trainBatches.setState(j.rng.trainBatches);
   t.evalBatches.train.setState(j.rng.evalTrain);

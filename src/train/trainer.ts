@@ -1,5 +1,8 @@
 // train.Trainer: one training run of a causal LM, the reference text's loop made complete.
 // step(): gradAccum micro-batches (loss / gradAccum, backward) -> clip -> AdamW step -> schedule.
+// Mixed precision (config.precision bf16/fp16) is PyTorch's recipe: the forward pass and loss run
+// under amp.autocast, parameters and AdamW state stay float32, and fp16 adds an amp.GradScaler
+// (scale the loss, unscale before clipping, skip the step on Inf/NaN gradients, update the scale).
 // run(): steps until the total, evaluating, checkpointing and reporting through events
 // ('step', 'eval', 'checkpoint', 'end') that progress output and metrics.jsonl listen to.
 // Every random stream (the global generator used by dropout, the batch samplers) is part of the
@@ -24,6 +27,9 @@ import { type TrainableModel, weightDecayGroups } from "./model.js";
 import { type TrainerState, captureState, restoreState } from "./state.js";
 import { type CheckpointInfo, readCheckpoint, writeRunCheckpoint } from "./checkpoint.js";
 import { enableAnomalyDetection } from "../autograd/anomaly.js";
+import { autocast } from "../amp/autocast.js";
+import { GradScaler } from "../amp/grad_scaler.js";
+import type { HalfDType } from "../util/dtype.js";
 import { SpikeMonitor, captureUpdate, compactHealth, gradientReport, layerGradNorms } from "./gradient_health.js";
 
 export interface TrainerOptions {
@@ -44,6 +50,11 @@ export interface TrainerOptions {
   extra?: Record<string, unknown>;
   /** Run every training step in anomaly mode (autograd.detectAnomaly): the first NaN/Inf throws an AnomalyError. */
   detectAnomaly?: boolean;
+}
+
+export interface ResumeOptions {
+  /** Continue a checkpoint saved with another config.precision (default false: a CheckpointMismatchError). */
+  allowPrecisionChange?: boolean;
 }
 
 /** Let pending signals and I/O run between steps (Ctrl-C is handled here). */
@@ -74,6 +85,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   private readonly params: Tensor[];
   private readonly namedParams: (readonly [string, Tensor])[];
   readonly detectAnomaly: boolean;
+  /** Dynamic loss scaling of fp16 runs; a pass-through (scale 1, never skips) otherwise. */
+  readonly scaler: GradScaler;
+  /** Optimizer steps skipped for Inf/NaN gradients over the whole run (restored on resume). */
+  skippedSteps = 0;
   /** Loss-spike and exploding-gradient watch (its running median restarts on resume). */
   readonly spikes: SpikeMonitor;
   private stopRequested = false;
@@ -114,6 +129,14 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     });
     this.scheduler = new LRScheduler(this.optimizer, warmupCosine({ warmupSteps: config.warmupSteps, totalSteps: config.steps, maxLr: config.lr, minLr: config.minLr }));
     this.trainEntropy = unigramEntropy(opts.train, model.vocabSize);
+    this.scaler = new GradScaler({ enabled: config.precision === "fp16" });
+  }
+
+  /** Run fn under this run's autocast (a plain call for fp32): training, evaluation and sampling alike. */
+  private autocast<T>(fn: () => T): T {
+    const p = this.config.precision;
+    const dtype: HalfDType = p === "fp16" ? "float16" : "bfloat16";
+    return autocast({ dtype, enabled: p !== "fp32" }, fn);
   }
 
   /** Tokens one optimizer step trains on. */
@@ -142,12 +165,15 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let loss = 0;
     for (let micro = 0; micro < gradAccum; micro++) {
       const { x, y, batchSize, blockSize } = this.trainBatches.next();
-      const out = this.model.forward(new Tensor(x, [batchSize, blockSize]), new Tensor(y, [batchSize, blockSize]));
-      const l = out.loss!;
-      // Scaled so the accumulated gradient is the mean over all micro-batches.
-      (gradAccum === 1 ? l : l.div(gradAccum)).backward();
+      // Forward and loss under autocast (cross-entropy itself runs in float32); backward outside it.
+      const l = this.autocast(() => this.model.forward(new Tensor(x, [batchSize, blockSize]), new Tensor(y, [batchSize, blockSize])).loss!);
+      // Scaled so the accumulated gradient is the mean over all micro-batches (and by the loss scale for fp16).
+      this.scaler.scale(gradAccum === 1 ? l : l.div(gradAccum)).backward();
       loss += l.item() / gradAccum;
     }
+    // Unscale before anything reads the gradients, so norms, clipping and health see true values.
+    const lossScale = this.scaler.getScale();
+    this.scaler.unscale(this.optimizer);
     const healthStep = healthInterval > 0 && (this.step + 1) % healthInterval === 0;
     // Per-layer gradient norms before clipping: one pass over the gradients, for the warnings.
     const norms = spikeFactor > 0 || gradNormWarn > 0 ? layerGradNorms(this.namedParams) : new Map<string, number>();
@@ -155,7 +181,12 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const gradNorm = clipGradNorm(this.params, gradClip > 0 ? gradClip : Infinity);
     const lr = this.optimizer.paramGroups[0]!.lr;
     const updated = healthStep ? captureUpdate(this.params) : null;
-    this.optimizer.step();
+    // An fp16 step whose gradients overflowed is skipped (parameters and AdamW state untouched) and
+    // the scale halves. The schedule still advances, as in PyTorch's loop (scheduler.step() every
+    // iteration), so a skipped step costs its learning-rate slot, never shifts the schedule.
+    const stepped = this.scaler.step(this.optimizer);
+    this.scaler.update();
+    if (!stepped) this.skippedSteps++;
     updated?.();
     this.scheduler.step();
     this.step++;
@@ -163,12 +194,18 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const activationBytes = Math.max(0, memoryStats().peakBytes - heldBefore);
     if (activationBytes > this.peakActivationBytes) this.peakActivationBytes = activationBytes;
     const rec: StepRecord = { step: this.step, loss, lr, gradNorm, tokensPerSec: this.tokensPerStep / seconds, elapsedSec: 0, activationBytes };
+    if (this.scaler.isEnabled()) {
+      rec.lossScale = lossScale;
+      rec.skippedSteps = this.skippedSteps;
+      if (!stepped) rec.skipped = true;
+    }
     if (report) {
       // Norms and counts of the pre-clip gradients; update ratios of the step just taken.
       const after = gradientReport(this.model);
       rec.health = compactHealth({ ...report, layers: report.layers.map((l, i) => ({ ...l, updateRatio: after.layers[i]!.updateRatio })) });
     }
-    const warnings = this.spikes.check(this.step, loss, gradNorm, norms);
+    // A skipped step's gradient norm is Inf/NaN by construction (that is why it was skipped): not a warning.
+    const warnings = stepped ? this.spikes.check(this.step, loss, gradNorm, norms) : [];
     if (warnings.length > 0) {
       rec.warnings = warnings;
       for (const w of warnings) this.emit("warning", w);
@@ -176,7 +213,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     return rec;
   }
 
-  /** Mean loss over evalIters batches of each split, in eval mode without gradients. */
+  /**
+   * Mean loss over evalIters batches of each split, in eval mode without gradients, under the
+   * run's autocast: a bf16/fp16 run reports the loss of the model as it trains (low-precision matmuls).
+   */
   evaluate(): EvalRecord {
     const t0 = performance.now();
     const mean = (s: BatchSampler): number => {
@@ -190,7 +230,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const modes = [...this.model.modules()].map((m) => [m, m.training] as const);
     this.model.eval();
     try {
-      const [trainLoss, valLoss] = noGrad(() => [mean(this.evalBatches.train), mean(this.evalBatches.val)]);
+      const [trainLoss, valLoss] = noGrad(() => this.autocast(() => [mean(this.evalBatches.train), mean(this.evalBatches.val)]));
       const rec = { step: this.step, trainLoss: trainLoss!, valLoss: valLoss!, seconds: (performance.now() - t0) / 1000 };
       if (this.bestValLoss === null || rec.valLoss < this.bestValLoss) this.bestValLoss = rec.valLoss;
       this.lastEval = rec;
@@ -209,11 +249,11 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     return this.stopRequested;
   }
 
-  /** Text generated from the tokenizer's document start (a newline, or <|endoftext|>), seeded by config.seed. */
+  /** Text generated from the tokenizer's document start (a newline, or <|endoftext|>), seeded by config.seed, under the run's autocast. */
   sample(maxNewTokens = this.config.sampleTokens, prompt?: string): string | null {
     if (!this.tokenizer || maxNewTokens === 0) return null;
     const start = prompt !== undefined ? this.tokenizer.encode(prompt) : startTokens(this.tokenizer);
-    const out = this.model.generate(new Tensor(start, [1, start.length]), maxNewTokens, { temperature: this.config.sampleTemperature, seed: this.config.seed });
+    const out = this.autocast(() => this.model.generate(new Tensor(start, [1, start.length]), maxNewTokens, { temperature: this.config.sampleTemperature, seed: this.config.seed }));
     return this.tokenizer.decode(out.data as Int32Array);
   }
 
@@ -234,10 +274,12 @@ export class Trainer extends EventEmitter<TrainerEvents> {
    * Continue from a checkpoint (a checkpoint directory or a run directory: its latest). Every file
    * is read and checked against this trainer's model, tokenizer and config before anything
    * changes; a problem is a CheckpointError naming the file.
+   * A checkpoint of another precision is refused unless `allowPrecisionChange` (then the run
+   * continues in this trainer's precision; an fp16 loss scale starts afresh or is dropped).
    */
-  resume(pathOrRunDir: string | CheckpointInfo): CheckpointInfo {
+  resume(pathOrRunDir: string | CheckpointInfo, opts: ResumeOptions = {}): CheckpointInfo {
     const ckpt = typeof pathOrRunDir === "string" ? readCheckpoint(pathOrRunDir) : pathOrRunDir;
-    restoreState(this, ckpt);
+    restoreState(this, ckpt, opts);
     this.resumedFrom = ckpt.dir;
     return ckpt;
   }
@@ -295,7 +337,12 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       sample,
       checkpoint,
       peakActivationBytes: this.peakActivationBytes,
+      precision: this.config.precision,
     };
+    if (this.scaler.isEnabled()) {
+      summary.lossScale = this.scaler.getScale();
+      summary.skippedSteps = this.skippedSteps;
+    }
     this.emit("end", summary);
     return summary;
   }

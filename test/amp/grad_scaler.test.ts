@@ -147,3 +147,10 @@ describe("GradScaler behaviour", () => {
     assert.throws(() => new amp.GradScaler({ init_scale: 2 } as never), ValueError);
   });
 });
+
+describe("optim.GradScaler", () => {
+  it("is amp.GradScaler (DESIGN.md places the loss scaler beside the optimizers)", () => {
+    assert.equal(optim.GradScaler, amp.GradScaler);
+    assert.equal(optim.GradScalerError, amp.GradScalerError);
+  });
+});

@@ -3,7 +3,7 @@
 // parameters listed but not counted, bytes freed by backward, by op and by module path.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { autograd, nn, randn, tensor } from "../../src/index.js";
+import { type Tensor, autograd, nn, randn, tensor, where } from "../../src/index.js";
 import { dropout } from "../../src/nn/functional/dropout.js";
 
 const f64 = { dtype: "float64", requiresGrad: true } as const;
@@ -82,4 +82,54 @@ describe("autograd.memoryStats", () => {
     s.backward();
     assert.equal(live(), base);
   });
+
+  // Hand-counted bytes of what each op's backward keeps besides its inputs (parameters, leaves
+  // that require grad, are never counted). Every tensor is a leaf so only the op's own storage shows.
+  describe("ops declare what their backward keeps", () => {
+    const F = nn.functional;
+    const delta = (make: () => Tensor): number => {
+      const base = live();
+      const y = make();
+      const d = live() - base;
+      y.sum().backward(); // sum holds nothing; everything is freed again
+      assert.equal(live(), base);
+      return d;
+    };
+    it("rmsNorm: the float64 copy of a float32 input (2·4·8) and rstd (2·8) = 80", () => {
+      const x = randn([2, 4], { requiresGrad: true }), w = randn([4], f64);
+      assert.equal(delta(() => F.rmsNorm(x, 4, w)), 64 + 16);
+    });
+    it("applyRotaryEmb: the saved float32 cos/sin (2·4·4 each) and their float64 copies (2·4·8 each) = 192", () => {
+      const x = randn([1, 2, 4], f64), cos = randn([2, 4]), sin = randn([2, 4]);
+      assert.equal(delta(() => F.applyRotaryEmb(x, cos, sin)), 2 * 32 + 2 * 64);
+    });
+    it("gather: the int32 flat positions, index-shaped (2·4·4) = 32", () => {
+      const x = randn([3, 4], f64), index = tensor([[0, 1, 2, 0], [2, 2, 1, 0]], { dtype: "int32" });
+      assert.equal(delta(() => x.gather(0, index)), 32);
+    });
+    it("binaryCrossEntropyWithLogits: the target (6·8) and softplus(-x) (6·8) = 96", () => {
+      const x = randn([6], f64), t = tensor([0, 1, 1, 0, 1, 0], { dtype: "float64" });
+      assert.equal(delta(() => F.binaryCrossEntropyWithLogits(x, t, { reduction: "none" })), 48 + 48);
+    });
+    it("binaryCrossEntropy: the target and both clamped logs (3·6·8) = 144", () => {
+      const p = tensor([0.1, 0.5, 0.9, 0.3, 0.7, 0.2], f64), t = tensor([0, 1, 1, 0, 1, 0], { dtype: "float64" });
+      assert.equal(delta(() => F.binaryCrossEntropy(p, t, { reduction: "none" })), 144);
+    });
+    it("packedCausalAttention: the output (4·4·4) and the row log-sum-exp (2 heads·4·4) = 96", () => {
+      const qkv = randn([1, 4, 12], { requiresGrad: true });
+      assert.equal(delta(() => F.packedCausalAttention(qkv, 2)), 64 + 32);
+    });
+    it("std: the output (8) and the private x - mean (4·8) = 40; nllLoss: targets (3·4) and row weights (3·8) = 36", () => {
+      const x = randn([4], f64);
+      assert.equal(delta(() => x.std()), 8 + 32);
+      const lp = randn([3, 5], f64), y = tensor([1, 4, 0], { dtype: "int32" });
+      assert.equal(delta(() => F.nllLoss(lp, y)), 12 + 24);
+    });
+    it("where keeps its condition (4 bools = 4); gelu keeps its output (4·8 = 32)", () => {
+      const a = randn([4], f64), b = randn([4], f64), cond = tensor([true, false, true, true]);
+      assert.equal(delta(() => where(cond, a, b)), 4);
+      assert.equal(delta(() => F.gelu(a)), 32);
+    });
+  });
 });
+

@@ -53,6 +53,25 @@ describe("native elementwise kernels", { skip }, () => {
       }
     });
 
+    it(`${Ctor.name}: the silu activation and its derivative (native; the rest of activation() is the TS reference)`, () => {
+      const p = { a: 0, b: 0 };
+      for (const n of [...SIZES, 5000]) {
+        const x = withSpecial(Ctor, n, n + 7, -12, 12);
+        const want = new Ctor(n), got = new Ctor(n);
+        tsBackend.activation("silu", x, p, want);
+        N.activation("silu", x, p, got);
+        assertClose(got, want, rtol, atol, `silu n=${n}`);
+        const gy = randArray(Ctor, n, n + 8);
+        const bw = new Ctor(n), bg = new Ctor(n);
+        tsBackend.activationBackward("silu", x, want, gy, p, bw);
+        N.activationBackward("silu", x, want, gy, p, bg);
+        assertClose(bg, bw, rtol, atol, `silu' n=${n}`);
+        const inPlace = x.slice(); // out may alias x (the float32 kernel works through a block buffer)
+        N.activation("silu", inPlace, p, inPlace);
+        assertSame(inPlace, got, `silu in place n=${n}`);
+      }
+    });
+
     it(`${Ctor.name}: binary ops with same shape, scalar, row, column and general broadcasting`, () => {
       // Outputs under 32 elements run on the TS fallback (the last three rows check that routing);
       // every other row reaches the addon.
@@ -167,10 +186,13 @@ describe("native elementwise kernels", { skip }, () => {
       const u = new Float32Array(x.length), g = new Float32Array(x.length), b = new Float32Array(x.length);
       N.unary("gelu", x, u);
       N.unaryBackward("tanh", x, u, x, g);
+      const su = new Float32Array(x.length), sg = new Float32Array(x.length);
+      N.activation("silu", x, { a: 0, b: 0 }, su);
+      N.activationBackward("silu", x, su, x, { a: 0, b: 0 }, sg);
       N.binary("mul", x, [x.length], x, [x.length], b, [x.length]);
       const rb = new Float32Array(299 * 1001);
       N.binary("add", x.subarray(0, 299 * 1001), [299, 1001], y, [1001], rb, [299, 1001]);
-      return [u, g, b, rb];
+      return [u, g, b, rb, su, sg];
     }, "elementwise");
   });
 });

@@ -29,17 +29,10 @@ const BAD: (() => Arg[])[] = [
   () => [T(), tensor([0, 1], { dtype: "int32" })],
 ];
 
-/**
- * Ops from the breadth work that still leak a TypeError or blame an inner op on some bad
- * arguments (found when the branches were merged; listed in the issue note, to be fixed).
- * Everything else must pass the sweep.
- */
-const KNOWN_LEAKS = new Set(["remainder", "allclose", "atan2", "copysign", "flip", "floorDivide", "fmod", "isclose", "nonzero", "normalize", "roll", "round"]);
 
 /** Every call either works or throws a DescentError whose message names `name`; returns the offenders. */
 function sweep(name: string, call: (...a: Arg[]) => unknown): string[] {
   const bad: string[] = [];
-  if (KNOWN_LEAKS.has(name)) return bad;
   const want = (ALIAS[name] ?? name).toLowerCase();
   for (const make of BAD) {
     const args = make();

@@ -95,7 +95,7 @@ export const BREADTH_GROUPS: Readonly<Record<string, readonly string[]>> = {
   elementwise: [
     "floor", "ceil", "round", "trunc", "frac", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
     "log2", "log10", "exp2", "isnan", "isinf", "isfinite", "fmod", "remainder", "floorDivide", "copysign", "logaddexp",
-    "atan2", "lerp",
+    "atan2", "lerp", "sign",
   ],
   activations: [
     "silu", "mish", "selu", "hardswish", "hardsigmoid", "relu6", "logsigmoid", "softsign", "softplus", "elu", "celu",

@@ -62,6 +62,17 @@ describe("training report (HTML)", () => {
     assert.equal(formatNumber(0.000123), "1.230e-4");
     assert.equal(formatNumber(3.14159), "3.142");
     assert.equal(formatNumber(null), "–");
+    assert.equal(stats["lossScale"], undefined); // no fp16 columns, no fp16 headlines
+  });
+
+  it("fp16 runs: the final loss scale and the skipped steps are headline numbers", () => {
+    const { dir } = makeRun({ lossScale: true });
+    const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    lines.forEach((l, i) => (l["skippedSteps"] = Math.floor((i + 1) / 100)));
+    writeFileSync(join(dir, "metrics.jsonl"), lines.map((l) => JSON.stringify(l) + "\n").join(""));
+    const stats = Object.fromEntries(headlineStats(readReportData(dir)).map((s) => [s.key, s.value]));
+    assert.equal(stats["lossScale"], 2 ** 13);
+    assert.equal(stats["skippedSteps"], 3);
   });
 });
 

@@ -22,6 +22,8 @@ const BINARY: readonly BinaryOp[] = [
 ];
 const REDUCE: readonly ReduceOp[] = ["sum", "max", "min", "prod"];
 const unaryCode = new Map(UNARY.map((op, i) => [op, i]));
+/** The silu activation runs on the addon's unary kernels under the code after UNARY's (kernels.h's U_SILU). */
+const SILU_CODE = UNARY.length;
 const binaryCode = new Map(BINARY.map((op, i) => [op, i]));
 const reduceCode = new Map(REDUCE.map((op, i) => [op, i]));
 
@@ -167,9 +169,17 @@ function nativeKernels(N: NativeAddon): Backend {
         p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC);
     },
 
-    // No native kernels yet: activations, scans and sort run on the TS reference.
-    activation: tsBackend.activation,
-    activationBackward: tsBackend.activationBackward,
+    // silu (the LLaMA MLP's) is native; the other activations, scans and sort run on the TS reference.
+    activation(op, x, p, out) {
+      if (op !== "silu" || !sameType(x, out)) return tsBackend.activation(op, x, p, out);
+      N.unary(SILU_CODE, x, out);
+    },
+
+    activationBackward(op, x, y, gy, p, out) {
+      if (op !== "silu" || !sameType(x, y) || !sameType(x, gy) || !sameType(x, out)) return tsBackend.activationBackward(op, x, y, gy, p, out);
+      N.unaryBackward(SILU_CODE, x, y, gy, out);
+    },
+
     scan: tsBackend.scan,
     cumprodBackward: tsBackend.cumprodBackward,
     cumExtreme: tsBackend.cumExtreme,

@@ -13,7 +13,7 @@ export function unaryFn(op: UnaryOp): (x: number) => number {
     case "sqrt": return Math.sqrt;
     case "rsqrt": return (x) => 1 / Math.sqrt(x);
     case "abs": return Math.abs;
-    case "sign": return (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
+    case "sign": return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0); // PyTorch: sign(NaN) = sign(-0) = +0
     case "reciprocal": return (x) => 1 / x;
     case "square": return (x) => x * x;
     case "tanh": return Math.tanh;

@@ -9,33 +9,36 @@ import type { FloatArray } from "../backend.js";
 export function rotaryEmb(
   x: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, out: FloatArray,
 ): void {
-  const h = d >> 1;
-  for (let b = 0; b < n; b++) {
-    for (let s = 0; s < t; s++) {
-      const o = (b * t + s) * d;
-      const c = (offset + s) * d;
-      for (let i = 0; i < h; i++) {
-        const x1 = x[o + i]!, x2 = x[o + i + h]!;
-        out[o + i] = x1 * cos[c + i]! - x2 * sin[c + i]!;
-        out[o + i + h] = x2 * cos[c + i + h]! + x1 * sin[c + i + h]!;
-      }
-    }
-  }
+  rotate(x, cos, sin, n, t, d, offset, out, false);
 }
 
 /** The transpose of rotaryEmb applied to gy: gx[i] = gy[i] cos[i] + gy[i+h] sin[i+h], gx[i+h] = gy[i+h] cos[i+h] - gy[i] sin[i]. */
 export function rotaryEmbBackward(
   gy: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, gx: FloatArray,
 ): void {
+  rotate(gy, cos, sin, n, t, d, offset, gx, true);
+}
+
+/**
+ * One loop for both directions. Per pair (a1, a2) = (src[i], src[i+h]):
+ *   out[i]   = a1 cos[i]   - sg a2 sin[i + j1]
+ *   out[i+h] = a2 cos[i+h] + sg a1 sin[i + j2]
+ * forward: sg = 1, j1 = 0, j2 = h; transpose: sg = -1, j1 = h, j2 = 0. Multiplying by ±1 is exact,
+ * so each direction gives the same bits as its own written-out formula.
+ */
+function rotate(
+  src: FloatArray, cos: FloatArray, sin: FloatArray, n: number, t: number, d: number, offset: number, out: FloatArray, transpose: boolean,
+): void {
   const h = d >> 1;
+  const sg = transpose ? -1 : 1, j1 = transpose ? h : 0, j2 = transpose ? 0 : h;
   for (let b = 0; b < n; b++) {
     for (let s = 0; s < t; s++) {
       const o = (b * t + s) * d;
       const c = (offset + s) * d;
       for (let i = 0; i < h; i++) {
-        const g1 = gy[o + i]!, g2 = gy[o + i + h]!;
-        gx[o + i] = g1 * cos[c + i]! + g2 * sin[c + i + h]!;
-        gx[o + i + h] = g2 * cos[c + i + h]! - g1 * sin[c + i]!;
+        const a1 = src[o + i]!, a2 = src[o + i + h]!;
+        out[o + i] = a1 * cos[c + i]! - sg * a2 * sin[c + i + j1]!;
+        out[o + i + h] = a2 * cos[c + i + h]! + sg * a1 * sin[c + i + j2]!;
       }
     }
   }

@@ -20,7 +20,7 @@ import { MetricsWriter, readMetrics } from "../../train/metrics.js";
 import { writeReport } from "../../train/report_html.js";
 import { sparkline } from "../format.js";
 import { ProgressRenderer, type ProgressStream, formatDuration } from "../../train/progress.js";
-import { RESUMABLE_OVERRIDES } from "../../train/state.js";
+import { RESUMABLE_OVERRIDES, checkpointPrecision } from "../../train/state.js";
 import { Trainer } from "../../train/trainer.js";
 import { manualSeed } from "../../util/rng.js";
 import { ExitStatus, UsageError } from "../errors.js";
@@ -59,13 +59,25 @@ interface RunExtra {
   data: { sha256: string; tokens: number; source: string };
 }
 
-/** Settings for a resumed run: the checkpoint's, with only the allowed ones changed by explicit flags. */
-function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoint>): { train: TrainConfig; modelConfig: Record<string, unknown>; extra: RunExtra } {
+/**
+ * Settings for a resumed run: the checkpoint's, with only the allowed ones changed by explicit flags.
+ * --precision may change (the weights and AdamW state are float32 either way), with a warning:
+ * the run is then no longer the one a straight run would have been.
+ */
+function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoint>): { train: TrainConfig; modelConfig: Record<string, unknown>; extra: RunExtra; warnings: string[] } {
   const saved = ckpt.json;
-  const train = { ...saved.config };
+  const warnings: string[] = [];
+  const train: TrainConfig = { ...saved.config, precision: checkpointPrecision(saved) };
+  if (s.explicit.has("precision") && s.train.precision !== train.precision) {
+    const was = train.precision, now = s.train.precision;
+    warnings.push(`warning: --precision ${now} differs from the checkpoint's ${was}; continuing in ${now}` +
+      (was === "fp16" ? " (its loss scale is dropped)" : now === "fp16" ? " (the loss scale starts afresh at 65536)" : "") +
+      "; the result will differ from a straight run in either precision");
+    train.precision = now;
+  }
   for (const k of TRAIN_CONFIG_KEYS) {
-    if (!s.explicit.has(k)) continue;
-    if (RESUMABLE_OVERRIDES.includes(k)) (train as Record<string, number>)[k] = s.train[k];
+    if (!s.explicit.has(k) || k === "precision") continue;
+    if (RESUMABLE_OVERRIDES.includes(k)) (train as unknown as Record<string, unknown>)[k] = s.train[k];
     else if (s.train[k] !== saved.config[k]) {
       throw new UsageError(`${flagOf(k)} ${s.train[k]} differs from the checkpoint's ${saved.config[k]} (${ckpt.dir}/trainer.json); a resumed run keeps its settings (only ${RESUMABLE_OVERRIDES.map(flagOf).join(", ")} may change)`);
     }
@@ -87,7 +99,7 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
     if (e instanceof TrainConfigError) throw new UsageError(`${e.message} (with the checkpoint's settings from ${ckpt.dir}/trainer.json)`);
     throw e;
   }
-  return { train, modelConfig, extra };
+  return { train, modelConfig, extra, warnings };
 }
 
 export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAnomaly?: boolean } = {}): Promise<TrainSummary> {
@@ -102,7 +114,8 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     const ckpt = readCheckpoint(s.run.resume);
     runDir = resolveCheckpointDir(s.run.resume) === resolve(s.run.resume) ? runDirOf(ckpt.dir) : resolve(s.run.resume);
     if (s.run.out !== undefined && resolve(s.run.out) !== runDir) throw new UsageError(`--out ${s.run.out} differs from the resumed run's directory ${runDir}; a resumed run continues in its own directory`);
-    const { train, modelConfig, extra } = resumedSettings(s, ckpt);
+    const { train, modelConfig, extra, warnings } = resumedSettings(s, ckpt);
+    for (const w of warnings) err(w);
     const dataPath = s.run.data ?? extra.dataPath ?? undefined;
     let data: Awaited<ReturnType<typeof prepareData>>;
     try {
@@ -118,7 +131,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     manualSeed(train.seed);
     const model = arch.create(arch.validate(modelConfig));
     trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown>, detectAnomaly });
-    trainer.resume(ckpt);
+    trainer.resume(ckpt, { allowPrecisionChange: true }); // resumedSettings has checked and warned
     new MetricsWriter(metricsPath(runDir)).truncateAfter(trainer.step);
     err(`descent train: resuming ${runDir} at step ${trainer.step} of ${train.steps} (${ckpt.dir})`);
   } else {
@@ -194,6 +207,12 @@ export function formatSummary(s: TrainSummary, runDir: string, losses: readonly 
     ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} (${losses.length} steps)`] : []),
     `checkpoint: ${s.checkpoint ?? "-"}`,
   ];
+  if (s.precision !== undefined && s.precision !== "fp32") {
+    const amp = s.precision === "fp16" && s.lossScale !== undefined
+      ? `, loss scale ${s.lossScale} at the end, ${s.skippedSteps ?? 0} step${s.skippedSteps === 1 ? "" : "s"} skipped for Inf/NaN gradients`
+      : "";
+    lines.splice(3, 0, `precision ${s.precision} (autocast ${s.precision === "fp16" ? "float16" : "bfloat16"}, float32 master weights)${amp}`);
+  }
   if (s.peakActivationBytes !== undefined && s.stepsThisRun > 0) {
     lines.splice(3, 0, `peak activation memory per step: ${formatBytes(s.peakActivationBytes)} (saved for backward; parameters excluded)`);
   }

@@ -3,6 +3,7 @@
 
 import { add, mul } from "../../ops/binary.js";
 import { autocastActive, autocastLow, withoutAutocast } from "../../ops/autocast.js";
+import { to } from "../../ops/cast.js";
 import { matmul } from "../../ops/matmul.js";
 import { fusedAttention, packedCausalAttention as packedAttentionOp } from "../../ops/nn/attention.js";
 import { safeSoftmax } from "../../ops/nn/softmax.js";
@@ -11,7 +12,7 @@ import { transpose } from "../../ops/shape/permute.js";
 import { where } from "../../ops/where.js";
 import { broadcastShapes, fmt, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { isFloat, isIntegral } from "../../util/dtype.js";
+import { isFloat, isHalf, isIntegral } from "../../util/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../util/errors.js";
 import type { Generator } from "../../util/rng.js";
 import { dropout } from "./dropout.js";
@@ -122,5 +123,10 @@ export function packedCausalAttention(qkv: Tensor, nHead: number, opts: { scale?
   }
   const scale = opts.scale ?? 1 / Math.sqrt(C / nHead);
   if (typeof scale !== "number" || !Number.isFinite(scale)) throw new ValueError(`${PACKED}: scale must be a finite number, got ${String(scale)}`);
-  return packedAttentionOp(qkv, nHead, scale);
+  // Autocast's lower-precision op, as scaledDotProductAttention is. The fused kernel computes in
+  // float32 (or float64), so float16/bfloat16 qkv runs through it widened and the output returns
+  // to the low dtype: float32 accumulation and softmax, like PyTorch's CPU half attention.
+  const low = autocastLow(qkv);
+  if (isHalf(low.dtype)) return withoutAutocast(() => to(packedAttentionOp(to(low, "float32"), nHead, scale), low.dtype));
+  return packedAttentionOp(low, nHead, scale);
 }

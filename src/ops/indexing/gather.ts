@@ -63,11 +63,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const flat = flatPositions(x.shape, index.shape, d, index.data as Int32Array);
   const out = empty(index.shape, x.dtype);
   getBackend().embedding(x.data, flat, 1, out.data);
+  const xShape = x.shape; // not x: the closure would keep its storage alive
   return record("gather", [x], out, (g) => {
-    const gx = empty(x.shape, g.dtype);
+    const gx = empty(xShape, g.dtype);
     getBackend().embeddingBackward(g.data as FloatArray, flat, 1, gx.data as FloatArray); // repeated indices add up
     return [gx];
-  }, { saves: [] });
+  }, { saves: [], holds: [new Tensor(flat, [flat.length])] }); // the flat positions (int32, index-shaped)
 }
 
 /**
@@ -100,16 +101,17 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   } else {
     be.embeddingBackward(picked as FloatArray, dst, 1, out.data as FloatArray);
   }
+  const indexShape = index.shape, srcShape = src.shape; // not the tensors: the closure would keep them alive
   return record("scatterAdd", [x, src], out, (g, needs) => {
     let gsrc: Tensor | null = null;
     if (needs[1]) {
-      const gathered = empty(index.shape, g.dtype);
+      const gathered = empty(indexShape, g.dtype);
       be.embedding(g.data, dst, 1, gathered.data);
       if (srcPos) {
-        gsrc = empty(src.shape, g.dtype); // zeros where src was not used
+        gsrc = empty(srcShape, g.dtype); // zeros where src was not used
         be.embeddingBackward(gathered.data as FloatArray, srcPos, 1, gsrc.data as FloatArray);
       } else gsrc = gathered;
     }
     return [needs[0] ? g : null, gsrc];
-  }, { saves: [] }); // positions were computed in the forward pass
+  }, { saves: [], holds: [dst, ...(srcPos ? [srcPos] : [])].map((p) => new Tensor(p, [p.length])) }); // positions computed in the forward pass
 }

@@ -37,6 +37,12 @@ function prepare(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor)
   return { dst, srcPos, picked };
 }
 
+/** What a Prepared keeps for backward: the positions, and the picked src block when it is a copy. */
+function preparedBuffers(p: Prepared): Tensor[] {
+  const ints = [p.dst, ...(p.srcPos ? [p.srcPos] : [])].map((a) => new Tensor(a, [a.length]));
+  return p.srcPos ? [...ints, p.picked] : ints;
+}
+
 function srcTensor(op: string, x: Tensor, src: Tensor | number, index: Tensor): Tensor {
   if (typeof src === "number") {
     const t = empty(index.shape, x.dtype);
@@ -89,7 +95,7 @@ function scatterReduceAs(
     be.scatterReduceBackward(reduce, x.data as FloatArray, p.picked.data as FloatArray, p.dst, includeSelf, out.data as FloatArray,
       castTensor(g, x.dtype).data as FloatArray, (gSelf?.data ?? null) as FloatArray | null, (gPicked?.data ?? null) as FloatArray | null);
     return inputs.length === 2 ? [gSelf, gPicked ? spread(p, src, gPicked) : null] : [gSelf];
-  });
+  }, { holds: [out, ...preparedBuffers(p)] }); // the rule reads the output and the forward's positions
 }
 
 /**
@@ -123,6 +129,6 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
       gs = spread(p, s, gathered);
     }
     return inputs.length === 2 ? [gx, gs] : [gx];
-  }, { saves: [] });
+  }, { saves: [], holds: preparedBuffers(p) });
 }
 

@@ -25,7 +25,7 @@ export function takeFlat(name: string, x: Tensor, pos: Int32Array, outShape: rea
     const gx = empty(x.shape, x.dtype);
     scatterAddInto(castTensor(g, x.dtype), pos, gx);
     return [gx];
-  }, { saves: [] });
+  }, { saves: [], holds: [new Tensor(pos, [pos.length])] });
 }
 
 /** zeros(outShape) with out.flat[pos[i]] += x.flat[i]; gradient gathered back. */
@@ -36,7 +36,7 @@ export function putFlat(name: string, x: Tensor, pos: Int32Array, outShape: read
     const gx = empty(x.shape, x.dtype);
     getBackend().embedding(castTensor(g, x.dtype).data, pos, 1, gx.data);
     return [gx];
-  }, { saves: [] });
+  }, { saves: [], holds: [new Tensor(pos, [pos.length])] });
 }
 
 /**

@@ -54,7 +54,7 @@ export function bceWithLogitsElementwise(x: Tensor, t: Tensor, posWeight: Tensor
     const grads = [gx, gt];
     if (pw) grads.push(needs[2] ? mul(g, mul(t, sp)) : null);
     return grads;
-  });
+  }, { holds: [sp] }); // softplus(-x), computed in the forward pass
 }
 
 /** Unreduced -[t log p + (1 - t) log(1 - p)] with each log clamped to >= -100 (PyTorch). */
@@ -77,5 +77,5 @@ export function bceElementwise(p: Tensor, t: Tensor): Tensor {
     // (p - t) / max(p (1 - p), 1e-12): PyTorch's epsilon keeps p = 0 or 1 finite.
     needs[0] ? mul(g, div(sub(p, t), maximum(mul(p, sub(1, p)), 1e-12))) : null,
     needs[1] ? mul(g, sub(log1mP, logP)) : null,
-  ]);
+  ], { holds: [logP, log1mP] }); // the clamped logs, computed in the forward pass
 }

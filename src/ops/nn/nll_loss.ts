@@ -48,12 +48,13 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
     loss[r] = -rowW[r]! * lp[at(r, c)]!;
   }
   const out = reduceRows(loss, lay, reduction, wsum);
+  const lpShape = logProbs.shape, lpNumel = logProbs.numel; // not logProbs: the closure would keep its storage alive
   return record(op, [logProbs], out, (g) => {
     const scale = rowGrads(g, lay, reduction, wsum, dtype);
-    const gx = allocate(dtype, logProbs.numel);
+    const gx = allocate(dtype, lpNumel);
     for (let r = 0; r < rows; r++) {
       if (t[r] !== ignoreIndex) gx[at(r, t[r]!)] = -rowW[r]! * scale[r]!;
     }
-    return [new Tensor(gx, logProbs.shape)];
-  }, { saves: [targets] });
+    return [new Tensor(gx, lpShape)];
+  }, { saves: [targets], holds: [new Tensor(rowW, [rows])] }); // the per-row weights (float64)
 }

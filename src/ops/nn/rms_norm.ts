@@ -50,8 +50,9 @@ export function rmsNorm(
     throw new ValueError(`${OP}: eps must be a finite non-negative number or null, got ${String(eps)}`);
   }
 
-  const X = castTensor(x, dtype).data as FloatArray;
-  const W = weight ? (castTensor(weight, dtype).data as FloatArray) : null;
+  const xc = castTensor(x, dtype), wc = weight ? castTensor(weight, dtype) : null;
+  const X = xc.data as FloatArray;
+  const W = wc ? (wc.data as FloatArray) : null;
   const cols = numel(shape);
   const rows = cols === 0 ? 0 : x.numel / cols;
   const out = allocate(dtype, x.numel) as FloatArray;
@@ -68,5 +69,5 @@ export function rmsNorm(
     const grads: (Tensor | null)[] = [gx ? new Tensor(gx, x.shape) : null];
     if (weight) grads.push(gw ? new Tensor(gw, weight.shape) : null);
     return grads;
-  });
+  }, { holds: [xc, ...(wc ? [wc] : []), new Tensor(rstd, [rows])] }); // the cast copies (if any) and rstd
 }

@@ -113,13 +113,16 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
   if (x.numel > 0) be.rotaryEmb(X, C, Sn, n, T, D, offset, out);
 
   const cacheNeedsGrad = cos.requiresGrad || sin.requiresGrad;
-  return record(OP, [x, cos, sin], new Tensor(out, x.shape), (g, needs) => {
+  // The closure keeps x only for the cache's gradient (what it captures stays alive with the node).
+  const xShape = x.shape, xNumel = x.numel, xForCache = cacheNeedsGrad ? x : null;
+  const cs = [new Tensor(C, cos.shape), new Tensor(Sn, sin.shape)]; // cos/sin, or their cast copies
+  return record(OP, [x, cos, sin], new Tensor(out, xShape), (g, needs) => {
     const Gt = castTensor(g, dtype);
     let gx: Tensor | null = null;
     if (needs[0]) {
-      const buf = allocate(dtype, x.numel) as FloatArray;
-      if (x.numel > 0) be.rotaryEmbBackward(Gt.data as FloatArray, C, Sn, n, T, D, offset, buf);
-      gx = new Tensor(buf, x.shape);
+      const buf = allocate(dtype, xNumel) as FloatArray;
+      if (xNumel > 0) be.rotaryEmbBackward(Gt.data as FloatArray, C, Sn, n, T, D, offset, buf);
+      gx = new Tensor(buf, xShape);
     }
     // A learnable cache (rare): d/dcos = sum over leading dims of g * x, d/dsin of g * rotate_half(x),
     // placed at rows offset..offset+T-1 of (S, D). Composed from ops; the backward runs under noGrad.
@@ -127,11 +130,11 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
       const rows = sum(reshape(mul(Gt, u), [n, T, D]), 0); // (T, D)
       return cat([zeros([offset, D], { dtype }), rows, zeros([S - offset - T, D], { dtype })], 0); // (S, D)
     };
-    const Xt = needs[1] || needs[2] ? castTensor(x, dtype) : null;
+    const Xt = needs[1] || needs[2] ? castTensor(xForCache!, dtype) : null;
     const gcos = needs[1] ? cacheGrad(Xt!) : null;
     const gsin = needs[2] ? cacheGrad(rotateHalf(Xt!)) : null;
     return [gx, gcos, gsin];
-  }, { saves: cacheNeedsGrad ? [x, cos, sin] : [cos, sin] }); // x is read only for the cache's gradient
+  }, { saves: cacheNeedsGrad ? [x, cos, sin] : [cos, sin], holds: cs }); // x is read only for the cache's gradient
 }
 
 /** cat(-x[..., D/2:], x[..., :D/2]) (HF's rotate_half). */

@@ -2,13 +2,23 @@
 
 import { normalizeDim } from "../../shape/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { ShapeError, ValueError } from "../../util/errors.js";
+import { describeValue } from "../../util/describe.js";
+import { IndexError, ShapeError, ValueError } from "../../util/errors.js";
 import { requireTensor } from "../operand.js";
 import { mapPositions, takeFlat } from "../indexing/take.js";
 import { alias } from "./reshape.js";
 
-function dimList(op: string, dims: number | readonly number[], ndim: number): number[] {
-  const list = typeof dims === "number" ? [dims] : [...dims];
+/** A number or an array of numbers, as a list; integrality and range are the caller's checks. */
+function numberList(op: string, v: unknown, arg: string, ErrorType: typeof IndexError | typeof ValueError): number[] {
+  if (typeof v === "number") return [v];
+  if (!Array.isArray(v) || v.some((d) => typeof d !== "number")) {
+    throw new ErrorType(`${op}: ${arg} must be an integer or an array of integers, got ${describeValue(v)}`);
+  }
+  return [...(v as number[])];
+}
+
+function dimList(op: string, dims: unknown, ndim: number): number[] {
+  const list = numberList(op, dims, "dims", IndexError);
   const out = list.map((d) => normalizeDim(op, d, ndim));
   if (new Set(out).size !== out.length) throw new ValueError(`${op}: dims [${list.join(",")}] repeat a dimension`);
   return out;
@@ -29,14 +39,15 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
  */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   requireTensor("roll", x);
-  const shiftList = typeof shifts === "number" ? [shifts] : [...shifts];
+  const shiftList = numberList("roll", shifts, "shifts", ValueError);
+  if (shiftList.length === 0) throw new ValueError("roll: shifts must hold at least one shift, got an empty array");
   if (shiftList.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be integers, got [${shiftList.join(",")}]`);
   if (dims === undefined) {
     if (shiftList.length !== 1) throw new ValueError(`roll: without dims, shifts must be a single number, got [${shiftList.join(",")}]`);
     const flat = alias("roll", x, [x.numel]);
     return alias("roll", roll(flat, shiftList[0]!, 0), x.shape);
   }
-  const dimsList = typeof dims === "number" ? [dims] : [...dims];
+  const dimsList = numberList("roll", dims, "dims", IndexError);
   if (dimsList.length !== shiftList.length) {
     throw new ShapeError(`roll: shifts (${shiftList.length}) and dims (${dimsList.length}) must have the same length`);
   }

@@ -100,6 +100,51 @@ describe("breadth ops: typed errors", () => {
     throwsWith(() => d.allclose(x, x, 0, -1), ValueError, "allclose", "atol");
   });
 
+  it("wrong kinds of arguments name the function and the argument (issue 11)", () => {
+    // Binary ops: each operand a Tensor or a number, at least one a Tensor.
+    throwsWith(() => d.atan2("abc" as never, 1), DTypeError, "atan2: input must be a Tensor or a number, got the string \"abc\"");
+    throwsWith(() => d.copysign(x, null as never), DTypeError, "copysign: other must be a Tensor or a number, got null");
+    throwsWith(() => d.fmod(undefined as never, x), DTypeError, "fmod: input must be a Tensor or a number, got undefined");
+    throwsWith(() => d.remainder([1, 2] as never, 2), DTypeError, "remainder: input must be a Tensor or a number, got an array of length 2");
+    throwsWith(() => d.floorDivide(3, 2), DTypeError, "floorDivide: at least one of input and other must be a Tensor");
+    throwsWith(() => x.atan2({} as never), DTypeError, "atan2: other must be a Tensor or a number, got an object");
+    throwsWith(() => x.floorDivide("2" as never), DTypeError, "floorDivide: other must be");
+    throwsWith(() => d.lerp(x, x, "w" as never), DTypeError, "lerp: weight must be a Tensor or a number, got the string \"w\"");
+    // flip / roll: dims and shifts are integers or arrays of integers.
+    throwsWith(() => d.flip(x, null as never), IndexError, "flip: dims must be an integer or an array of integers, got null");
+    throwsWith(() => d.flip(x, [0.5]), IndexError, "flip: dimension 0.5 out of range");
+    throwsWith(() => x.flip({} as never), IndexError, "flip: dims must be", "got an object");
+    throwsWith(() => d.flip(x, ["0"] as never), IndexError, "flip: dims must be an integer or an array of integers, got an array of length 1");
+    throwsWith(() => d.roll(x, undefined as never), ValueError, "roll: shifts must be an integer or an array of integers, got undefined");
+    throwsWith(() => d.roll(x, [], []), ValueError, "roll: shifts must hold at least one shift, got an empty array");
+    throwsWith(() => d.roll(x, 1, "0" as never), IndexError, "roll: dims must be", "the string \"0\"");
+    throwsWith(() => x.roll(1, 2), IndexError, "roll: dimension 2 out of range");
+    throwsWith(() => x.roll(1.5, 0), ValueError, "roll: shifts must be integers, got [1.5]");
+    // round: an options object with an integer decimals.
+    throwsWith(() => d.round(x, null as never), ValueError, "round: options must be an object such as { decimals: ... }, got null");
+    throwsWith(() => x.round(2 as never), ValueError, "round: options must be an object", "the number 2");
+    throwsWith(() => d.round(x, { decimal: 2 } as never), ValueError, "round: unknown option \"decimal\" (did you mean \"decimals\"?)");
+    throwsWith(() => d.round(x, { decimals: "2" } as never), ValueError, "round: decimals must be an integer, got the string \"2\"");
+    // isclose / allclose: shapes broadcast, tolerances are numbers >= 0, equalNan a boolean.
+    throwsWith(() => d.isclose(x, randn([4])), ShapeError, "isclose: cannot broadcast input of shape [2,3] and other of shape [4]");
+    throwsWith(() => x.allclose(randn([3, 3])), ShapeError, "allclose: cannot broadcast");
+    throwsWith(() => d.isclose(x, x, "1" as never), DTypeError, "isclose: rtol must be a number, got the string \"1\"");
+    throwsWith(() => d.allclose(x, x, 0, Number.NaN), ValueError, "allclose: atol must be a non-negative number, got NaN");
+    throwsWith(() => d.isclose(x, x, 0, 0, 1 as never), DTypeError, "isclose: equalNan must be a boolean, got the number 1");
+    throwsWith(() => d.isclose(x, "x" as never), DTypeError, "isclose: other must be a Tensor or a number");
+    assert.equal(d.allclose(x, x.add(1e300), Infinity), true); // an infinite tolerance is allowed, as in PyTorch
+    // nonzero: an options object with a boolean asTuple.
+    throwsWith(() => d.nonzero(x, null as never), ValueError, "nonzero: options must be an object such as { asTuple: ... }, got null");
+    throwsWith(() => d.nonzero(x, { asTuple: 1 } as never), DTypeError, "nonzero: asTuple must be a boolean, got the number 1");
+    throwsWith(() => d.nonzero(x, { tuple: true } as never), ValueError, "nonzero: unknown option \"tuple\"");
+    // normalize: its own argument names (p, dim), not vectorNorm's.
+    throwsWith(() => F.normalize(x, "x" as never), ValueError, "normalize: p must be a number or ±Infinity, got the string \"x\"");
+    throwsWith(() => F.normalize(x, 2, [0] as never), IndexError, "normalize: dim must be an integer, got an array of length 1");
+    throwsWith(() => F.normalize(x, 2, 2), IndexError, "normalize: dimension 2 out of range");
+    throwsWith(() => F.normalize(randn([3]), 2), IndexError, "normalize: dimension 1 out of range"); // dim defaults to 1, as PyTorch
+    throwsWith(() => d.vectorNorm(x, 2, 0, "yes" as never), DTypeError, "vectorNorm: keepDim must be a boolean");
+  });
+
   it("einsum", () => {
     const a = randn([2, 3]), b = randn([3, 4]);
     throwsWith(() => d.einsum("ij,jk", a), ValueError, "einsum", "2 operand(s) but 1");

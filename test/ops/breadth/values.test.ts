@@ -26,6 +26,14 @@ describe("breadth ops: dtypes and values", () => {
     assert.deepEqual(arr(d.round(tensor([1250, 1350], { dtype: "float64" }), { decimals: -2 })), [1200, 1400]);
   });
 
+  it("sign(NaN) and sign(-0) are +0 in every float dtype, as in PyTorch (the float64 case is in the fixture)", () => {
+    for (const dtype of ["float32", "float64", "float16", "bfloat16"] as const) {
+      const s = d.sign(tensor([Number.NaN, -0, 0, -Infinity, 2], { dtype })).to("float64");
+      assert.deepEqual(arr(s), [0, 0, 0, -1, 1], dtype);
+      assert.ok(Object.is(s.data[1], 0), `${dtype}: sign(-0) is +0`);
+    }
+  });
+
   it("int32 fmod / remainder / floorDivide follow the sign rules", () => {
     const a = tensor([-7, 7, -7, 7], { dtype: "int32" }), b = tensor([2, -2, -2, 2], { dtype: "int32" });
     assert.deepEqual(arr(d.fmod(a, b)), [-1, 1, -1, 1]);
