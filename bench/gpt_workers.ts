@@ -2,7 +2,7 @@
 // a GPT or MLP config, timed per phase (forward / backward / optimizer). Each runs in its own
 // child process so its peak RSS is its own.
 import { manualSeed, models, nn, optim, randint, randn, setNumThreads, type Tensor } from "../src/index.js";
-import { poolStats, resetPoolStats, setPoolEnabled } from "../src/util/buffer_pool.js";
+import { isPoolEnabled, poolStats, resetPoolStats, setPoolEnabled } from "../src/util/buffer_pool.js";
 
 export interface RunConfig {
   kind: "gpt" | "mlp";
@@ -81,7 +81,7 @@ export function runDescent(cfg: RunConfig): RunResult {
   return {
     steps: rows, loss, maxRssKB: process.resourceUsage().maxRSS, params,
     note: `${(ps.allocatedBytes / rows.length / 2 ** 20).toFixed(1)} MiB of fresh storage and ${(ps.reused / rows.length).toFixed(0)} pooled buffers per step` +
-      ` (buffer pool ${process.env["BENCH_NO_POOL"] ? "off" : "on"})`,
+      ` (buffer pool ${isPoolEnabled() ? "on" : "off"})`,
   };
 }
 

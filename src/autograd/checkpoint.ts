@@ -13,6 +13,7 @@
 
 import { fmt } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { untracked } from "../util/buffer_pool.js";
 import { isFloat } from "../util/dtype.js";
 import { AutogradError, ValueError } from "../util/errors.js";
 import { type Generator, type GeneratorState, defaultGenerator } from "../util/rng.js";
@@ -108,10 +109,11 @@ export function checkpoint<T extends CheckpointOutput>(fn: (...inputs: Tensor[])
   const wrapped = outs.map((o, i) => {
     if (!(o instanceof Tensor) || !isFloat(o.dtype)) return o;
     const out = o.requiresGrad || inputs.includes(o) ? new Tensor(o.data, o.shape) : o; // never rewire a caller's tensor
+    // The gradient is read by the checkpoint node later in the same pass (lendsGrad keeps it alive).
     return record("checkpointOutput", [token], out, (g) => {
       pending[i] = g;
       return [new Tensor(new Float32Array(1), [])];
-    }, { saves: [] });
+    }, { saves: [], lendsGrad: true });
   });
   return (Array.isArray(result) ? wrapped : wrapped[0]) as T;
 }
@@ -132,7 +134,8 @@ function recompute(
   moduleScope.stack = frames.slice();
   let result: CheckpointOutput;
   try {
-    result = enableGrad(() => withAutocastState(amp, () => fn(...detached)));
+    // Activations, not gradients: none of it is the enclosing backward's to recycle.
+    result = untracked(() => enableGrad(() => withAutocastState(amp, () => fn(...detached))));
   } finally {
     moduleScope.stack = outerFrames;
     restore(gens, outerStates);

@@ -4,7 +4,7 @@
 import { withAutocastState } from "./autocast_state.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { type GradHook, Tensor } from "../tensor/tensor.js";
-import { beginTracking, endTracking, nestedBackwardSeen, release } from "../util/buffer_pool.js";
+import { beginTracking, endTracking, forgetTracked, release } from "../util/buffer_pool.js";
 import { describeValue } from "../util/describe.js";
 import { AutogradError, DTypeError, ShapeError } from "../util/errors.js";
 import { anomalyState, checkBackward } from "./anomaly.js";
@@ -99,11 +99,17 @@ function leafLabel(leaf: Tensor): string {
   return `${leaf.name ?? "a leaf tensor"} (shape ${fmt(leaf.shape)}, ${leaf.dtype})`;
 }
 
-/** The new .grad of `t` after adding `g`: in place into an existing same-shaped gradient. */
-function commitGrad(t: Tensor, g: Tensor): void {
+/**
+ * The new .grad of `t` after adding `g`: in place into an existing same-shaped gradient; a first
+ * gradient is copied unless `owned` (nothing but the engine refers to g's storage), then kept.
+ */
+function commitGrad(t: Tensor, g: Tensor, owned = false): void {
   const old = t.grad;
   if (old && shapesEqual(old.shape, g.shape) && old.dtype === g.dtype) addInto(old, g);
-  else t.grad = old ? addGrads(old, g) : copyTensor(g);
+  else {
+    t.grad = old ? addGrads(old, g) : owned ? new Tensor(g.data, t.shape) : copyTensor(g);
+    forgetTracked(t.grad.data.buffer); // the tensor's .grad now: no pass may recycle it
+  }
 }
 
 /**
@@ -194,6 +200,8 @@ function runNodes(
     const leafGrads = new Map<Tensor, Tensor>();
     const retained: [Tensor, Tensor][] = [];
     const visited: Node[] = [];
+    // Gradients a rule handed to its input nodes by reference (checkpointOutput): held until they ran.
+    const lent = new Map<Node, Tensor[]>();
     const ready = new NodeHeap();
     ready.push(rootNode);
     while (ready.size > 0) {
@@ -208,10 +216,25 @@ function runNodes(
       checkSavedVersions(node);
       visited.push(node);
       const consumed = g;
-      if (node.preHooks.length > 0 || node.retainTarget) rc.escape(g); // a hook or retainGrad keeps it
-      g = runHooks(node.preHooks, g, `the output of ${node.name}`);
+      // A hook may keep what it sees or returns; a retained gradient is committed at the end;
+      // a rule that keeps its gradient (a user's custom rule may) may keep its results too.
+      if (node.preHooks.length > 0 || node.retainTarget || node.keepsGrad) rc.pin(g);
+      if (node.preHooks.length > 0) {
+        g = runHooks(node.preHooks, g, `the output of ${node.name}`);
+        rc.pin(g);
+      }
       if (node.retainTarget) retained.push([node.retainTarget, g]);
       const grads = node.apply(g);
+      if (node.keepsGrad) for (const gi of grads) if (gi) rc.pin(gi);
+      if (node.lendsGrad) {
+        for (const e of node.edges) {
+          if (!e.node) continue;
+          rc.hold(consumed);
+          const list = lent.get(e.node);
+          if (list) list.push(consumed);
+          else lent.set(e.node, [consumed]);
+        }
+      }
       if (anomalyState.users > 0) checkBackward(node, g, grads);
       if (grads.length !== node.edges.length) {
         throw new AutogradError(`${node.name}: backward returned ${grads.length} gradients for ${node.edges.length} inputs`);
@@ -256,12 +279,17 @@ function runNodes(
         }
       }
       rc.drop(consumed);
+      const loans = lent.get(node);
+      if (loans) {
+        lent.delete(node);
+        for (const t of loans) rc.drop(t);
+      }
       rc.flush();
     }
     if (capture) {
       // The checkpoint node hands these to the outer backward, which runs hooks and commits.
       for (const [leaf, g] of leafGrads) {
-        rc.escape(g); // the outer backward owns it now: never back to the pool from here
+        rc.escape(g); // the outer backward owns it now: never back to the pool from this pass
         addToSink(capture.sink, leaf, g);
       }
       for (const [t, g] of retained) commitGrad(t, g);
@@ -271,14 +299,21 @@ function runNodes(
     // Leaf hooks see each leaf's total gradient; they may still throw, so run them all first.
     const finals: [Tensor, Tensor][] = [];
     for (const [leaf, g] of leafGrads) {
-      if (leaf.leafHooks.length > 0) rc.escape(g);
-      finals.push([leaf, runHooks(leaf.leafHooks, g, leafLabel(leaf))]);
+      if (leaf.leafHooks.length === 0) finals.push([leaf, g]);
+      else {
+        rc.pin(g);
+        const h = runHooks(leaf.leafHooks, g, leafLabel(leaf));
+        rc.pin(h);
+        finals.push([leaf, h]);
+      }
     }
     // Commit: nothing below can fail (hook results and .grad were validated: same shape, dtype).
     for (const [t, g] of retained) commitGrad(t, g);
     for (const [leaf, g] of finals) {
-      commitGrad(leaf, g);
-      if (leaf.grad?.data.buffer === g.data.buffer) rc.escape(g); // the leaf kept this storage
+      // A first gradient the engine alone refers to becomes the leaf's .grad without a copy
+      // (PyTorch's AccumulateGrad steals it the same way).
+      commitGrad(leaf, g, rc.soleOwner(g));
+      if (leaf.grad?.data.buffer === g.data.buffer) rc.pin(g); // the leaf kept this storage
     }
     if (!retain) for (const n of visited) n.release();
     for (const g of leafGrads.values()) rc.drop(g);
@@ -287,23 +322,40 @@ function runNodes(
 
 /**
  * Reference counts, by storage buffer, of the gradients the engine holds (pending node
- * gradients and leaf sums). Storage allocated during this backward pass (tracked by the buffer
- * pool) whose count drops to zero is referenced by nothing else: rules return fresh arrays or
- * views of their upstream gradient, and anything a hook saw or a leaf kept is excluded.
+ * gradients, leaf sums, loans). Storage a backward rule allocated during this pass (tracked by
+ * the buffer pool) whose count drops to zero is referenced by nothing else, because rules return
+ * fresh arrays or views of their upstream gradient and keep neither (a rule that does says so:
+ * keepsGrad, lendsGrad). Storage that escaped to the caller (a hook saw it, a .grad keeps it)
+ * is pinned: no running pass recycles it; storage handed to an enclosing pass (checkpoint's
+ * sink) is escaped from this pass only, and that pass recycles it once it is done with it.
  */
 class GradRecycler {
   private readonly refs = new Map<ArrayBufferLike, number>();
   private readonly escaped = new Set<ArrayBufferLike>();
   private readonly pending: Tensor[] = [];
-  constructor(private readonly fresh: WeakSet<ArrayBuffer> | null) {}
+  constructor(private readonly fresh: WeakSet<ArrayBufferLike>) {}
 
   hold(t: Tensor): void {
     const b = t.data.buffer;
     this.refs.set(b, (this.refs.get(b) ?? 0) + 1);
   }
 
+  /** Never recycle this storage from this pass (an enclosing pass may). */
   escape(t: Tensor): void {
     this.escaped.add(t.data.buffer);
+  }
+
+  /** Never recycle this storage from any running pass: something outside the engine refers to it. */
+  pin(t: Tensor): void {
+    this.escaped.add(t.data.buffer);
+    forgetTracked(t.data.buffer);
+  }
+
+  /** Whether `t` (held once) is the only reference anywhere to storage this pass allocated, all of it. */
+  soleOwner(t: Tensor): boolean {
+    const b = t.data.buffer;
+    return this.fresh.has(b) && !this.escaped.has(b) && this.refs.get(b) === 1 &&
+      t.data.byteOffset === 0 && t.data.byteLength === b.byteLength;
   }
 
   /** One reference fewer to a held gradient; recycle its storage when that was the last. */
@@ -329,10 +381,9 @@ class GradRecycler {
 
   private recycle(t: Tensor): void {
     const b = t.data.buffer;
-    if (this.fresh && !nestedBackwardSeen() && this.fresh.has(b as ArrayBuffer) && !this.escaped.has(b)) {
-      this.escaped.add(b); // never twice
-      release(t.data);
-    }
+    // release() untracks the storage, so a stale reference cannot give it back twice; handed out
+    // again by this pass, it is fresh again.
+    if (this.fresh.has(b) && !this.escaped.has(b)) release(t.data);
   }
 }
 

@@ -49,5 +49,7 @@ export function addInto(a: Tensor, b: Tensor): void {
 }
 
 export function copyTensor(t: Tensor): Tensor {
-  return new Tensor(t.data.slice(), t.shape);
+  const out = allocateUninit(t.dtype, t.numel);
+  out.set(t.data);
+  return new Tensor(out, t.shape);
 }

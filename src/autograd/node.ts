@@ -1,7 +1,8 @@
 // Graph nodes: one per op output. A node holds edges to its inputs' producers (or leaves)
 // and the op's backward rule, whose closure owns the saved tensors until backward has run.
 
-import type { DType } from "../util/dtype.js";
+import { release } from "../util/buffer_pool.js";
+import type { DType, TypedArray } from "../util/dtype.js";
 import { type GradHook, type Tensor, type VersionCounter, versionCounterOf } from "../tensor/tensor.js";
 import { moduleScope } from "./module_scope.js";
 import { type HeldStorage, acquire, heldStorages, releaseHeld, unwatchNode, watchNode } from "./saved_memory.js";
@@ -60,6 +61,18 @@ export class Node {
   readonly saved: readonly SavedVersion[];
   /** Dotted path of the module whose forward created this node; null unless module tracking was on. */
   readonly modulePath: string | null;
+  /**
+   * The rule may keep references to its upstream gradient or its results after returning (a
+   * user's custom rule): the engine then never recycles their storage.
+   */
+  keepsGrad = false;
+  /**
+   * The rule stores its upstream gradient for its input nodes to read when they run
+   * (checkpointOutput -> checkpoint): the engine keeps it alive until they have.
+   */
+  lendsGrad = false;
+  /** Storage only the rule refers to (RecordOptions.privates): back to the buffer pool on release. */
+  privates: readonly TypedArray[] = [];
   /** Set by record() in anomaly mode only. */
   anomaly: AnomalyRecord | null = null;
   /** Distinct storages the rule keeps alive (saves plus private buffers), for memory accounting. */
@@ -120,5 +133,7 @@ export class Node {
     }
     this.rule = null;
     this.freedFlag = true;
+    for (const a of this.privates) release(a);
+    this.privates = [];
   }
 }

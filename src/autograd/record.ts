@@ -24,6 +24,21 @@ export interface RecordOptions {
    * not version-checked; they count in autograd.memoryStats() (default: none).
    */
   holds?: readonly Tensor[];
+  /**
+   * The rule keeps a reference to its upstream gradient or to the gradients it returns (default
+   * false). The engine recycles gradient storage it holds the last reference to, so a rule that
+   * stashes one must say so; autograd.record (the public entry for custom ops) always sets it.
+   */
+  keepsGrad?: boolean;
+  /** Internal (checkpoint): the rule stores its upstream gradient for its input nodes to read. */
+  lendsGrad?: boolean;
+  /**
+   * Internal: tensors whose storage nothing but the rule's closure refers to (a dropout mask, the
+   * softmax probabilities of a fused loss), never handed to the caller or shared with a view. Held
+   * like `holds`; once backward has run the node (without retainGraph) their storage goes back to
+   * the buffer pool for the next forward pass.
+   */
+  privates?: readonly Tensor[];
 }
 
 /** Attach `out` to the graph as the result of `name`(inputs); returns `out`. */
@@ -38,7 +53,11 @@ export function record(name: string, inputs: readonly Tensor[], out: Tensor, rul
     shape: t.shape,
     dtype: t.dtype,
   }));
-  const node = new Node(name, edges, out, rule, opts.saves ?? inputs, opts.holds);
+  const holds = opts.privates ? [...(opts.holds ?? []), ...opts.privates] : opts.holds;
+  const node = new Node(name, edges, out, rule, opts.saves ?? inputs, holds);
+  if (opts.privates) node.privates = opts.privates.map((t) => t.data);
+  if (opts.keepsGrad) node.keepsGrad = true;
+  if (opts.lendsGrad) node.lendsGrad = true;
   if (anomaly) node.anomaly = { creation: captureCreation(), inputs };
   out.setGradFn(node);
   return out;

@@ -2,7 +2,7 @@
 
 import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
-import { allocateUninit } from "../util/buffer_pool.js";
+import { allocateUninit, allocateZeroed } from "../util/buffer_pool.js";
 import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
 import { MAX_NUMEL, fmt, numel } from "../shape/shape.js";
 import { describeValue } from "../util/describe.js";
@@ -18,7 +18,7 @@ export type TensorLike = Tensor | number;
 export function empty(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
   if (n > MAX_NUMEL) throw new ShapeError(`cannot create a result of shape ${fmt(shape)}: ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
-  return new Tensor(allocate(dtype, n), shape);
+  return new Tensor(allocateZeroed(dtype, n), shape);
 }
 
 /** Like empty() but with unspecified contents (possibly a pooled buffer): only for outputs a kernel overwrites entirely. */

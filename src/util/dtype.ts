@@ -35,16 +35,26 @@ export function isIntegral(dtype: DType): boolean {
   return dtype === "int32" || dtype === "bool";
 }
 
+let storageBytes = 0;
+
+/** Bytes of storage `allocate` has created since the process started (what the buffer pool saves shows here). */
+export function allocatedStorageBytes(): number {
+  return storageBytes;
+}
+
 export function allocate(dtype: DType, n: number): TypedArray {
+  let a: TypedArray;
   switch (dtype) {
-    case "float64": return new Float64Array(n);
-    case "float32": return new Float32Array(n);
-    case "float16": return new Float16Bits(n);
-    case "bfloat16": return new BFloat16Bits(n);
-    case "int32": return new Int32Array(n);
-    case "bool": return new Uint8Array(n);
+    case "float64": a = new Float64Array(n); break;
+    case "float32": a = new Float32Array(n); break;
+    case "float16": a = new Float16Bits(n); break;
+    case "bfloat16": a = new BFloat16Bits(n); break;
+    case "int32": a = new Int32Array(n); break;
+    case "bool": a = new Uint8Array(n); break;
     default: return dtype satisfies never;
   }
+  storageBytes += a.byteLength;
+  return a;
 }
 
 export function dtypeOfArray(a: TypedArray): DType {

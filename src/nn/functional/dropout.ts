@@ -5,7 +5,7 @@ import { record } from "../../autograd/index.js";
 import { binaryForward, mul } from "../../ops/binary.js";
 import { requireFloat, requireTensor } from "../../ops/operand.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { allocate } from "../../util/dtype.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { ValueError } from "../../util/errors.js";
 import { type Generator, defaultGenerator } from "../../util/rng.js";
 import { checkOptionKeys } from "../../util/options.js";
@@ -28,9 +28,9 @@ export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOption
   // Keep when a uniform 32-bit draw falls below (1 - p) * 2^32: one draw per element.
   const threshold = (1 - p) * 4294967296;
   const scale = 1 / (1 - p);
-  const data = allocate(x.dtype, x.numel);
+  const data = allocateUninit(x.dtype, x.numel); // every element written below
   for (let i = 0; i < data.length; i++) data[i] = gen.nextUint32() < threshold ? scale : 0;
   const mask = new Tensor(data, x.shape);
   // Its own node so the backward keeps only the mask, not x (a plain mul would save both).
-  return record("dropout", [x], binaryForward("mul", x, mask)[2], (g) => [mul(g, mask)], { saves: [], holds: [mask] });
+  return record("dropout", [x], binaryForward("mul", x, mask)[2], (g) => [mul(g, mask)], { saves: [], privates: [mask] });
 }

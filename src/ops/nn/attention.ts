@@ -38,7 +38,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, causal: boolean,
     const gv = allocate(dtype, v.numel) as FloatArray;
     if (N > 0) be.attentionBackward(q.data as FloatArray, k.data as FloatArray, v.data as FloatArray, out, G, lse, gq, gk, gv, p);
     return [new Tensor(gq, q.shape), new Tensor(gk, k.shape), new Tensor(gv, v.shape)];
-  }, { saves: [q, k, v, result], holds: [new Tensor(lse, [N, L])] }); // and the row log-sum-exp
+  }, { saves: [q, k, v, result], privates: [new Tensor(lse, [N, L])] }); // the row log-sum-exp: private, back to the pool with the node
 }
 
 /**
@@ -69,5 +69,5 @@ export function packedCausalAttention(qkv: Tensor, nHead: number, scale: number)
     const gx = allocate(dtype, qkv.numel) as FloatArray; // every element is written: q rows, and k/v rows zeroed then summed
     if (B * T * C > 0) be.attentionBackward(X, X, X, out, G, lse, gx, gx, gx, p);
     return [new Tensor(gx, qkv.shape)];
-  }, { saves: [qkv, result], holds: [new Tensor(lse, [B, nHead, T])] }); // and the row log-sum-exp
+  }, { saves: [qkv, result], privates: [new Tensor(lse, [B, nHead, T])] }); // the row log-sum-exp: private, back to the pool with the node
 }

@@ -6,7 +6,7 @@ import { getBackend } from "../../backend/index.js";
 import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { allocate } from "../../util/dtype.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { type ClassLayout, type Reduction, reduceRows, rowGrads } from "./class_targets.js";
 import { dimToLast, lastToDim } from "./layout.js";
 
@@ -22,16 +22,17 @@ export function crossEntropyFused(
   const dtype = logits.dtype;
   const tgt = targets.data as Int32Array;
   const xl = dimToLast(logits.data as FloatArray, outer, C, inner); // (rows, C)
-  const loss = allocate(dtype, rows) as FloatArray;
-  const probs = allocate(dtype, rows * C) as FloatArray;
+  const loss = allocateUninit(dtype, rows) as FloatArray; // the kernel writes every row (0 where ignored)
+  const probs = allocateUninit(dtype, rows * C) as FloatArray;
   if (rows > 0 && C > 0) be.crossEntropy(xl, tgt, rows, C, ignoreIndex, labelSmoothing, loss, probs);
+  else loss.fill(0); // no classes: every row's loss is the empty sum
   let count = 0;
   for (let r = 0; r < rows; r++) if (tgt[r] !== ignoreIndex) count++;
   const out = reduceRows(loss, lay, reduction, count);
   return record("crossEntropy", [logits], out, (g) => {
     const rowScale = rowGrads(g, lay, reduction, count, dtype);
-    const gl = allocate(dtype, rows * C) as FloatArray;
+    const gl = allocateUninit(dtype, rows * C) as FloatArray;
     if (rows > 0 && C > 0) be.crossEntropyBackward(probs, tgt, rows, C, ignoreIndex, labelSmoothing, rowScale, gl);
     return [new Tensor(lastToDim(gl, outer, C, inner), logits.shape)];
-  }, { saves: [targets], holds: [new Tensor(probs, [rows, C])] }); // reads the saved probabilities and the targets, not the logits
+  }, { saves: [targets], privates: [new Tensor(probs, [rows, C])] }); // reads the saved probabilities and the targets, not the logits
 }

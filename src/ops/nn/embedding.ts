@@ -6,6 +6,7 @@ import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { fmt } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { allocate } from "../../util/dtype.js";
 import { DTypeError, IndexError, ShapeError } from "../../util/errors.js";
 import { castTensor, requireTensor } from "../operand.js";
@@ -38,7 +39,7 @@ export function embedding(idx: Tensor, weight: Tensor, opts: EmbeddingOptions = 
     }
   }
   const be = getBackend();
-  const out = allocate(weight.dtype, ids.length * C);
+  const out = allocateUninit(weight.dtype, ids.length * C); // every row is copied from the table
   be.embedding(weight.data, ids, C, out);
   const padRow = pad;
   return record("embedding", [weight], new Tensor(out, [...idx.shape, C]), (g) => {

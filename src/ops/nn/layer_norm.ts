@@ -51,8 +51,8 @@ export function layerNorm(
   const cols = numel(normalizedShape);
   const rows = cols === 0 ? 0 : x.numel / cols;
   const out = allocateUninit(dtype, x.numel) as FloatArray;
-  const mean = allocate(dtype, rows) as FloatArray;
-  const rstd = allocate(dtype, rows) as FloatArray;
+  const mean = allocateUninit(dtype, rows) as FloatArray; // every row's statistics are written
+  const rstd = allocateUninit(dtype, rows) as FloatArray;
   const be = getBackend();
   if (rows > 0) be.layerNorm(X.data as FloatArray, W, B, rows, cols, eps, out, mean, rstd);
 
@@ -69,5 +69,5 @@ export function layerNorm(
     if (weight) grads.push(gw ? new Tensor(gw, weight.shape) : null);
     if (bias) grads.push(gb ? new Tensor(gb, bias.shape) : null);
     return grads;
-  }, { saves: weight ? [x, weight] : [x], holds: [X, new Tensor(mean, [rows]), new Tensor(rstd, [rows])] }); // the bias gradient reads no data
+  }, { saves: weight ? [x, weight] : [x], holds: [X], privates: [new Tensor(mean, [rows]), new Tensor(rstd, [rows])] }); // the bias gradient reads no data
 }

@@ -7,7 +7,7 @@ import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { normalizeDim } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { allocate } from "../../util/dtype.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
 import { splitAround } from "../shape/strides.js";
 import { dimToLast, lastToDim } from "./layout.js";
@@ -23,7 +23,7 @@ function softmaxOp(kind: Kind, name: string, x: Tensor, dim: number): Tensor {
   const rows = outer * inner;
   const be = getBackend();
   const xl = dimToLast(x.data as FloatArray, outer, size, inner); // (rows, size)
-  const yl = allocate(x.dtype, x.numel) as FloatArray;
+  const yl = allocateUninit(x.dtype, x.numel) as FloatArray; // the row kernels write every element
   if (x.numel > 0) {
     if (kind === "logSoftmax") be.logSoftmax(xl, rows, size, yl);
     else be.softmax(xl, rows, size, yl);
@@ -35,7 +35,7 @@ function softmaxOp(kind: Kind, name: string, x: Tensor, dim: number): Tensor {
   return record(name, [x], out, (g) => {
     const ylast = dimToLast(y, outer, size, inner);
     const gl = dimToLast(castTensor(g, x.dtype).data as FloatArray, outer, size, inner);
-    const gx = allocate(x.dtype, x.numel) as FloatArray;
+    const gx = allocateUninit(x.dtype, x.numel) as FloatArray;
     if (x.numel > 0) {
       if (kind === "logSoftmax") be.logSoftmaxBackward(ylast, gl, rows, size, gx);
       else be.softmaxBackward(ylast, gl, rows, size, gx); // rows of y that are 0 get gradient 0

@@ -5,7 +5,8 @@ import { getBackend } from "../../backend/index.js";
 import { record } from "../../autograd/index.js";
 import { contiguousStrides, fmt, normalizeDim } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { type TypedArray, allocate, dtypeOfArray } from "../../util/dtype.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
+import { type TypedArray, dtypeOfArray } from "../../util/dtype.js";
 import { IndexError, ShapeError } from "../../util/errors.js";
 import { requireTensor } from "../operand.js";
 
@@ -16,7 +17,7 @@ import { requireTensor } from "../operand.js";
  */
 export function permuteData<T extends TypedArray>(data: T, shape: readonly number[], perm: readonly number[]): T {
   if (keepsLayout(shape, perm)) return data;
-  const out = allocate(dtypeOfArray(data), data.length) as T;
+  const out = allocateUninit(dtypeOfArray(data), data.length) as T; // the copy writes every element
   const outShape = perm.map((d) => shape[d]!);
   const strides = contiguousStrides(shape);
   getBackend().stridedCopy(data, out, {
