@@ -15,6 +15,9 @@ const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
 const times = new Map<string, number>();
 const counts = new Map<string, number>();
 const flops = new Map<string, number>();
+// Gaps between consecutive backend calls: a pool worker spins ~100 us after a job, then sleeps.
+const gaps: number[] = [];
+let lastEnd = 0;
 const be = getBackend() as unknown as Record<string, unknown>;
 for (const key of Object.keys(be)) {
   const f = be[key];
@@ -27,9 +30,11 @@ for (const key of Object.keys(be)) {
       flops.set(name, 2 * p.batch * p.m * p.n * p.k);
     } else if (typeof args[0] === "string") name = `${key}:${args[0]}`;
     const t0 = performance.now();
+    if (lastEnd) gaps.push(t0 - lastEnd);
     const r = (f as (...a: unknown[]) => unknown).apply(be, args);
     times.set(name, (times.get(name) ?? 0) + performance.now() - t0);
     counts.set(name, (counts.get(name) ?? 0) + 1);
+    lastEnd = performance.now();
     return r;
   };
 }
@@ -41,7 +46,7 @@ const step = (): void => {
   l.item();
 };
 for (let i = 0; i < 5; i++) step();
-times.clear(); counts.clear();
+times.clear(); counts.clear(); gaps.length = 0;
 const reps = Number(process.env["REPS"] ?? 30);
 const stepTimes: number[] = [];
 for (let i = 0; i < reps; i++) { const t = performance.now(); step(); stepTimes.push(performance.now() - t); }
@@ -56,3 +61,7 @@ for (const [k, t] of rows) {
   const gf = f ? `  ${(f * c / (t / reps) / 1e6).toFixed(0)} GFLOPS` : "";
   console.log(`${(t / reps).toFixed(2).padStart(8)} ms ${String(c).padStart(5)}x  ${k}${gf}`);
 }
+gaps.sort((a, b) => a - b);
+const over = (us: number): number => gaps.filter((g) => g * 1e3 > us).length / reps;
+console.log(`gaps between backend calls per step: ${(gaps.length / reps).toFixed(0)}, median ${(gaps[gaps.length >> 1]! * 1e3).toFixed(0)} us, ` +
+  `> 100 us: ${over(100).toFixed(1)}, > 1 ms: ${over(1000).toFixed(1)}`);
