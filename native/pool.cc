@@ -47,6 +47,10 @@ Pool& pool() {
   return *p;
 }
 
+#ifndef DESCENT_POOL_SPINS
+#define DESCENT_POOL_SPINS 40000
+#endif
+
 thread_local bool in_job = false;
 
 inline void cpu_relax() {
@@ -74,10 +78,15 @@ void worker_main(Pool* p, uint64_t seen) {
   in_job = true;  // a job body never re-enters the pool from a worker
   for (;;) {
     uint64_t g = seen;
-    for (int i = 0; i < 4000; i++) {  // successive kernels arrive microseconds apart
+    // Successive kernels arrive microseconds apart, with JS (autograd, optimizer) in between:
+    // in the MLP and GPT steps most gaps are under 100 us but several per step last up to ~1 ms,
+    // and waking a sleeping worker costs tens of us each time, so spin ~1 ms (a pause is ~27 ns
+    // on Zen 4), yielding now and then so that an oversubscribed machine's other threads run.
+    for (int i = 0; i < DESCENT_POOL_SPINS; i++) {
       g = p->generation.load(std::memory_order_acquire);
       if (g != seen || p->stop.load(std::memory_order_relaxed)) break;
       cpu_relax();
+      if ((i & 1023) == 1023) sched_yield();
     }
     if (g == seen) {
       std::unique_lock<std::mutex> lk(p->mu);
