@@ -50,5 +50,5 @@ export function linearGelu(x: Tensor, weight: Tensor, bias?: Tensor | null, opts
       gb ? (gb.data as FloatArray) : null);
     const [gx, gw] = linearInputGrads(gPre, X, W, x.shape, needs[0]!, needs[1]!);
     return bias ? [gx, gw, gb] : [gx, gw];
-  }, { saves: [x, weight], holds: [pre] });
+  }, { saves: [x, weight], privates: [pre] }); // the pre-activation: private, back to the pool with the node
 }
