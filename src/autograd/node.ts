@@ -128,7 +128,7 @@ export class Node {
   release(): void {
     if (!this.freedFlag && this.held.length > 0) {
       unwatchNode(this);
-      releaseHeld(this.held);
+      releaseHeld(this.held, true);
       this.held = [];
     }
     this.rule = null;

@@ -7,7 +7,10 @@
 // them alive anyway, so holding them costs the graph nothing.
 
 import type { Tensor } from "../tensor/tensor.js";
+import { release } from "../util/buffer_pool.js";
 import type { DType, TypedArray } from "../util/dtype.js";
+import { anomalyState } from "./anomaly.js";
+import { isGradEnabled } from "./grad_mode.js";
 
 /** Identity of a storage: its whole ArrayBuffer, or the typed array for a sub-range view. */
 type StorageKey = ArrayBufferLike | TypedArray;
@@ -39,6 +42,13 @@ const byOpBytes = new Map<string, number>();
 const byModuleBytes = new Map<string, number>();
 let liveBytes = 0;
 let peakBytes = 0;
+/**
+ * Storages of graph-owned temporaries (see markGraphOwned), by buffer: given back to the buffer
+ * pool once backward has freed the last node holding them.
+ */
+const graphOwned = new WeakMap<ArrayBufferLike, TypedArray>();
+/** Live entries keyed by a sub-range view, per buffer: such a buffer is never recycled. */
+const viewHolds = new Map<ArrayBufferLike, number>();
 
 function bump(m: Map<string, number>, k: string, d: number): void {
   const v = (m.get(k) ?? 0) + d;
@@ -69,6 +79,11 @@ export function acquire(held: readonly HeldStorage[], op: string, module: string
       continue;
     }
     live.set(h.key, { refs: 1, bytes: h.bytes, op, module });
+    if (!(h.key instanceof ArrayBuffer || h.key instanceof SharedArrayBuffer)) {
+      const b = h.key.buffer;
+      viewHolds.set(b, (viewHolds.get(b) ?? 0) + 1);
+      graphOwned.delete(b); // a view of it is held: not provably private any more
+    }
     liveBytes += h.bytes;
     bump(byOpBytes, op, h.bytes);
     if (module !== null) bump(byModuleBytes, module, h.bytes);
@@ -76,8 +91,12 @@ export function acquire(held: readonly HeldStorage[], op: string, module: string
   if (liveBytes > peakBytes) peakBytes = liveBytes;
 }
 
-/** A node's storages are no longer held by it (backward freed it, or it was collected). */
-export function releaseHeld(held: readonly HeldStorage[]): void {
+/**
+ * A node's storages are no longer held by it (backward freed it, or it was collected). With
+ * `recycle` (backward freed it), a graph-owned storage no live node holds any more goes back to
+ * the buffer pool.
+ */
+export function releaseHeld(held: readonly HeldStorage[], recycle = false): void {
   for (const h of held) {
     if (h.parameter) continue;
     const e = live.get(h.key);
@@ -87,11 +106,41 @@ export function releaseHeld(held: readonly HeldStorage[]): void {
     liveBytes -= e.bytes;
     bump(byOpBytes, e.op, -e.bytes);
     if (e.module !== null) bump(byModuleBytes, e.module, -e.bytes);
+    if (h.key instanceof ArrayBuffer || h.key instanceof SharedArrayBuffer) {
+      const data = graphOwned.get(h.key);
+      if (data && recycle && !viewHolds.has(h.key)) {
+        graphOwned.delete(h.key);
+        release(data);
+      }
+    } else {
+      const b = h.key.buffer;
+      const n = viewHolds.get(b)! - 1;
+      if (n > 0) viewHolds.set(b, n);
+      else viewHolds.delete(b);
+    }
   }
 }
 
-// A graph dropped without backward: its nodes are collected; give their bytes back then.
-const collected = new FinalizationRegistry<readonly HeldStorage[]>(releaseHeld);
+/**
+ * Internal, for library code that creates a temporary and hands it only to ops (a model's
+ * block-internal activations): the caller guarantees that nothing but the backward rules of
+ * graph nodes will refer to `t`'s storage, through `t` or any view of it, from now on. Once
+ * backward has freed every node that saved it, the storage goes back to the buffer pool for the
+ * next forward pass instead of to the garbage collector. No-op where the guarantee cannot hold or
+ * nothing would be saved: grad mode off, anomaly mode (its records keep op inputs), a leaf, or
+ * storage that is a view. Returns `t`.
+ */
+export function markGraphOwned(t: Tensor): Tensor {
+  const d = t.data;
+  if (!isGradEnabled() || anomalyState.users > 0 || t.gradFn === null) return t;
+  if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength || viewHolds.has(d.buffer)) return t;
+  graphOwned.set(d.buffer, d);
+  return t;
+}
+
+// A graph dropped without backward: its nodes are collected; give their bytes back then (the
+// storage itself is left to the collector: no pool hand-back from a finalizer).
+const collected = new FinalizationRegistry<readonly HeldStorage[]>((held) => releaseHeld(held));
 
 /** Register a node so its storages are released if it is garbage-collected before backward. */
 export function watchNode(node: object, held: readonly HeldStorage[]): void {

@@ -13,6 +13,7 @@
 // the parameter counts, FLOPs/MFU and the weight-decay groups are CausalLMBase's (shared with Llama).
 
 import { checkpoint } from "../autograd/checkpoint.js";
+import { markGraphOwned } from "../autograd/saved_memory.js";
 import { isGradEnabled } from "../autograd/grad_mode.js";
 import { Module } from "../nn/module.js";
 import { crossEntropy } from "../nn/functional/cross_entropy.js";
@@ -31,7 +32,7 @@ import { checkTokenInputs } from "./tokens.js";
 import type { FloatDType } from "../util/dtype.js";
 import { ValueError } from "../util/errors.js";
 import { Generator } from "../util/rng.js";
-import { Block } from "./gpt_blocks.js";
+import { Block, isStockBlock } from "./gpt_blocks.js";
 import { type GPTConfig, validateGPTConfig } from "./gpt_config.js";
 import { CausalLMBase } from "./causal_lm_base.js";
 import type { LanguageModelOutput } from "./language_model.js";
@@ -126,7 +127,14 @@ export class GPT extends CausalLMBase<GPTConfig> {
   forward(idx: Tensor, targets: Tensor | null = null): LanguageModelOutput {
     this.checkTokens(idx, targets);
     const [B, T] = idx.shape as [number, number];
-    const logits = this.lm_head.forward(this.transformer.ln_f.forward(this.trunk(idx))); // (B, T, V)
+    const stock = this.config.checkpointing !== "blocks" && this.stockLayers();
+    // With stock layers the trunk's output and the final normalization are temporaries only
+    // graph nodes see: their storage goes back to the buffer pool after backward.
+    let x = this.trunk(idx, stock);
+    if (stock) markGraphOwned(x);
+    x = this.transformer.ln_f.forward(x);
+    if (stock) markGraphOwned(x);
+    const logits = this.lm_head.forward(x); // (B, T, V)
     if (targets === null) return { logits, loss: null };
     const V = this.config.vocabSize;
     const loss = crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: -1 });
@@ -144,8 +152,18 @@ export class GPT extends CausalLMBase<GPTConfig> {
     return reshape(this.lm_head.forward(this.transformer.ln_f.forward(last)), [B, this.config.vocabSize]);
   }
 
-  /** Embeddings and the blocks: idx (B, T) -> (B, T, C), before ln_f. */
-  private trunk(idx: Tensor): Tensor {
+  /**
+   * Whether every layer is this library's own class (none swapped or subclassed): then none keeps
+   * a reference to a tensor it is given, and the activations between them may be marked graph-owned.
+   */
+  private stockLayers(): boolean {
+    const { drop, h, ln_f } = this.transformer;
+    return drop.constructor === Dropout && ln_f.constructor === LayerNorm && this.lm_head.constructor === Linear &&
+      [...h].every((b) => isStockBlock(b));
+  }
+
+  /** Embeddings and the blocks: idx (B, T) -> (B, T, C), before ln_f; `stock`: from stockLayers(). */
+  private trunk(idx: Tensor, stock = false): Tensor {
     const T = idx.shape[1]!;
     const { wte, wpe, drop, h } = this.transformer;
     const pos = new Tensor(Int32Array.from({ length: T }, (_, i) => i), [T]);
@@ -154,7 +172,14 @@ export class GPT extends CausalLMBase<GPTConfig> {
       // Keep only each block's input; its activations are recomputed (same dropout masks) in backward.
       const generators = this.dropoutGenerator ? [this.dropoutGenerator] : [];
       for (const block of h) x = checkpoint((t: Tensor) => block.forward(t), x, { generators });
-    } else for (const block of h) x = block.forward(x);
+    } else {
+      const blocks = [...h];
+      if (stock) markGraphOwned(x);
+      blocks.forEach((block, i) => {
+        x = block.forward(x);
+        if (stock && i < blocks.length - 1) markGraphOwned(x); // the next block's input, nothing else's
+      });
+    }
     return x;
   }
 

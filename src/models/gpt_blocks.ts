@@ -3,6 +3,7 @@
 // nanoGPT's (snake_case on purpose) so parameter names match PyTorch checkpoints without renaming.
 // Legend: B batch, T time, C channels (nEmbd), H heads, D head size (C / H).
 
+import { markGraphOwned } from "../autograd/saved_memory.js";
 import { packedCausalAttention, scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Dropout, GELU } from "../nn/layers/activation.js";
 import { LayerNorm } from "../nn/layers/layer_norm.js";
@@ -56,7 +57,13 @@ export class CausalSelfAttention extends Module {
     if (!(this.training && this.dropoutP > 0)) {
       // Without attention dropout the fused kernel reads q, k, v from c_attn's (B, T, 3C) output
       // and writes the merged heads (B, T, C) in place: no split, transpose or merge copies.
-      return this.resid_dropout.forward(this.c_proj.forward(packedCausalAttention(this.c_attn.forward(x), H)));
+      // With stock layers the projection and the attention output are temporaries only graph
+      // nodes see: their storage goes back to the buffer pool after backward (markGraphOwned).
+      const qkv = this.c_attn.forward(x);
+      if (this.c_attn.constructor === Linear) markGraphOwned(qkv);
+      const y = packedCausalAttention(qkv, H);
+      if (this.c_proj.constructor === Linear) markGraphOwned(y);
+      return this.resid_dropout.forward(this.c_proj.forward(y));
     }
     const [q, k, v] = split(this.c_attn.forward(x), C, 2) as [Tensor, Tensor, Tensor]; // 3 x (B, T, C)
     const heads = (t: Tensor): Tensor => transpose(reshape(t, [B, T, H, D]), 1, 2); // (B, H, T, D)
@@ -88,9 +95,11 @@ export class MLP extends Module {
 
   forward(x: Tensor): Tensor {
     // c_fc and GELU as one fused op (bias and GELU in the GEMM epilogue), unless a layer was swapped.
-    const h = this.c_fc.constructor === Linear && this.gelu.constructor === GELU
+    const fused = this.c_fc.constructor === Linear && this.gelu.constructor === GELU;
+    const h = fused
       ? linearGelu(x, this.c_fc.weight, this.c_fc.bias, { approximate: this.gelu.approximate })
       : this.gelu.forward(this.c_fc.forward(x));
+    if (fused && this.c_proj.constructor === Linear) markGraphOwned(h); // a temporary only graph nodes see
     return this.dropout.forward(this.c_proj.forward(h));
   }
 }
@@ -111,7 +120,28 @@ export class Block extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const h = add(x, this.attn.forward(this.ln_1.forward(x)));
-    return add(h, this.mlp.forward(this.ln_2.forward(h)));
+    if (!isStockBlock(this)) {
+      const h = add(x, this.attn.forward(this.ln_1.forward(x)));
+      return add(h, this.mlp.forward(this.ln_2.forward(h)));
+    }
+    // Stock layers keep no references to what they are given: the normalized inputs and the
+    // mid-block residual are temporaries only graph nodes see (storage recycled after backward).
+    const h = add(x, this.attn.forward(markGraphOwned(this.ln_1.forward(x))));
+    markGraphOwned(h);
+    return add(h, this.mlp.forward(markGraphOwned(this.ln_2.forward(h))));
   }
+}
+
+/**
+ * Whether `m` is a Block built only from this file's layer classes (none swapped or subclassed):
+ * then no layer keeps a reference to a tensor it is given or returns, which markGraphOwned needs.
+ */
+export function isStockBlock(m: unknown): boolean {
+  if (!(m instanceof Block) || m.constructor !== Block) return false;
+  const { ln_1, attn, ln_2, mlp } = m;
+  return ln_1.constructor === LayerNorm && ln_2.constructor === LayerNorm &&
+    attn.constructor === CausalSelfAttention && attn.c_attn.constructor === Linear && attn.c_proj.constructor === Linear &&
+    attn.resid_dropout.constructor === Dropout &&
+    mlp.constructor === MLP && mlp.c_fc.constructor === Linear && mlp.gelu.constructor === GELU && mlp.c_proj.constructor === Linear &&
+    mlp.dropout.constructor === Dropout;
 }

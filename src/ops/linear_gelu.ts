@@ -9,6 +9,7 @@ import type { EpilogueActivation, FloatArray } from "../backend/backend.js";
 import { autocastState } from "../autograd/autocast_state.js";
 import { record } from "../autograd/index.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { release } from "../util/buffer_pool.js";
 import { promoteTypes } from "../util/dtype.js";
 import { ValueError } from "../util/errors.js";
 import { checkOptionKeys } from "../util/options.js";
@@ -49,6 +50,7 @@ export function linearGelu(x: Tensor, weight: Tensor, bias?: Tensor | null, opts
     be.biasActivationBackward(act, pre.data as FloatArray, G.data as FloatArray, rows, outF, gPre.data as FloatArray,
       gb ? (gb.data as FloatArray) : null);
     const [gx, gw] = linearInputGrads(gPre, X, W, x.shape, needs[0]!, needs[1]!);
+    release(gPre.data); // read by the two GEMMs only, never returned: back to the pool for the next rule
     return bias ? [gx, gw, gb] : [gx, gw];
-  }, { saves: [x, weight], holds: [pre] });
+  }, { saves: [x, weight], privates: [pre] }); // the pre-activation: private, back to the pool with the node
 }

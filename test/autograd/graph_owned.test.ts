@@ -1,0 +1,118 @@
+// Graph-owned temporaries (autograd/saved_memory.ts markGraphOwned): storage that library code
+// promises only graph nodes refer to goes back to the buffer pool once backward has freed the
+// last node saving it; never while a node (or a view of it) still holds it, never under
+// retainGraph, and GPT's forward marks its block activations only with stock layers.
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import { Generator, Tensor, tensor } from "../../src/index.js";
+import { markGraphOwned } from "../../src/autograd/saved_memory.js";
+import { GPT } from "../../src/models/index.js";
+import { Linear } from "../../src/nn/layers/linear.js";
+import { clearPool, poolStats, resetPoolStats, setPoolPoison } from "../../src/util/buffer_pool.js";
+
+const N = 2048; // 8 KiB of float32: above the pool's minimum size
+
+function leafVec(): Tensor {
+  return tensor(Float32Array.from({ length: N }, (_, i) => (i % 7) - 3), { requiresGrad: true });
+}
+
+afterEach(() => {
+  setPoolPoison(false);
+  clearPool();
+});
+
+describe("markGraphOwned", () => {
+  it("recycles a temporary's storage once backward freed every node saving it", () => {
+    clearPool();
+    setPoolPoison(true); // storage given back reads NaN
+    const x = leafVec();
+    const t = markGraphOwned(x.mul(2)); // saved by both muls below
+    const loss = t.mul(t).sum().add(t.mul(x).sum());
+    loss.backward();
+    // d/dx (4x^2 + 2x^2) = 12x: the temporary was read intact before it was recycled
+    assert.deepEqual([...x.grad!.data].slice(0, 7), [-3, -2, -1, 0, 1, 2, 3].map((v) => 12 * v));
+    assert.ok(inPool(t), "the temporary's storage went back to the pool");
+  });
+
+  it("keeps the storage while a retained node still saves it", () => {
+    clearPool();
+    setPoolPoison(true); // a recycled buffer would read NaN
+    const x = leafVec();
+    const t = markGraphOwned(x.mul(2));
+    const a = t.mul(t).sum();
+    const b = t.mul(x).sum();
+    a.backward(undefined, { retainGraph: true }); // a's nodes keep t
+    b.backward(); // frees t's producer and b's nodes, not a's
+    assert.ok(!inPool(t), "a retained node still holds the temporary");
+    assert.deepEqual([...x.grad!.data].slice(0, 3), [-3, -2, -1].map((v) => 8 * v + 4 * v));
+  });
+
+  it("never recycles storage a sub-range view of it is saved through", () => {
+    clearPool();
+    setPoolPoison(true);
+    const x = leafVec();
+    const t = markGraphOwned(x.mul(2));
+    const y = tensor([1, 2, 3, 4], { dtype: "float32", requiresGrad: true });
+    const v = new Tensor(t.data.subarray(0, 4), [4]); // shares t's buffer; mul saves it as a view
+    v.mul(y).sum().add(t.mul(t).sum()).backward();
+    assert.deepEqual([...y.grad!.data], [-6, -4, -2, 0]);
+    assert.ok(!inPool(t), "a buffer a view was saved through stays out of the pool");
+  });
+
+  it("is a no-op for a leaf", () => {
+    const x = leafVec();
+    assert.equal(markGraphOwned(x), x); // a leaf: nothing recycles it
+    x.mul(x).sum().backward();
+    assert.equal(x.data[1], -2); // untouched
+  });
+});
+
+/** Whether t's storage was given back to the pool (with poison on, released storage reads NaN). */
+function inPool(t: Tensor): boolean {
+  return Number.isNaN(t.data[0]);
+}
+
+describe("GPT activations", () => {
+  const cfg = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 64 };
+  const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
+  const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
+
+  function forwardBytes(model: GPT): number {
+    for (let i = 0; i < 2; i++) {
+      model.zeroGrad();
+      model.forward(idx, targets).loss!.backward();
+    }
+    model.zeroGrad();
+    resetPoolStats();
+    const out = model.forward(idx, targets);
+    const bytes = poolStats().allocatedBytes;
+    out.loss!.backward();
+    return bytes;
+  }
+
+  it("a warm forward takes its saved activations from the pool; a swapped layer turns that off", () => {
+    clearPool();
+    const stock = forwardBytes(new GPT(cfg, { generator: new Generator(0) }));
+    clearPool();
+    const custom = new GPT(cfg, { generator: new Generator(0) });
+    class MyLinear extends Linear {}
+    const l = new MyLinear(64, 13, { bias: false });
+    custom.lm_head = l; // a subclass might keep what it is given: no block activation is marked
+    const swapped = forwardBytes(custom);
+    assert.ok(stock < swapped / 2, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
+  });
+
+  it("logits the caller holds keep their values while later steps reuse the pool", () => {
+    clearPool();
+    setPoolPoison(true);
+    const model = new GPT(cfg, { generator: new Generator(0) });
+    const first = model.forward(idx, targets);
+    const kept = [...first.logits.data];
+    first.loss!.backward();
+    for (let i = 0; i < 2; i++) {
+      model.zeroGrad();
+      model.forward(idx, targets).loss!.backward();
+    }
+    assert.deepEqual([...first.logits.data], kept);
+  });
+});
