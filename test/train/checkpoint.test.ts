@@ -2,37 +2,21 @@
 // = N/2, stop, resume, N/2: bit-identical weights, optimizer state and metrics lines, with
 // gradient accumulation and dropout on), and clear errors for corrupt or mismatched checkpoints.
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { io, train } from "../../src/index.js";
-import { TEXT, tinyTrainer, tmp } from "./helpers.js";
+import { metricsWithoutTiming, runWithMetrics, tempDirs, TEXT, tinyTrainer } from "./helpers.js";
 
-const dirs: string[] = [];
-const fresh = () => {
-  const d = tmp();
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const fresh = tempDirs();
 
 const EXACT = { steps: 8, gradAccum: 2, evalInterval: 4, checkpointInterval: 0, sampleTokens: 0 };
-const TIMING = new Set(["elapsedSec", "tokensPerSec"]);
-const metrics = (dir: string) =>
-  readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !TIMING.has(k))));
+const metrics = metricsWithoutTiming;
 const bytes = (dir: string, f: string) => readFileSync(join(dir, f));
 
 async function runTo(out: string, stopAt: number | null, resume: boolean): Promise<string> {
   const { trainer } = tinyTrainer({ outDir: out, dropout: 0.1, config: EXACT, initSeed: resume ? 99 : 3 });
-  const m = new train.MetricsWriter(join(out, "metrics.jsonl"));
-  if (resume) {
-    trainer.resume(out);
-    m.truncateAfter(trainer.step);
-  }
-  m.attach(trainer);
-  if (stopAt !== null) trainer.on("step", (r) => r.step === stopAt && trainer.requestStop());
-  const s = await trainer.run();
-  return s.checkpoint!;
+  return (await runWithMetrics(trainer, out, stopAt, resume ? out : null)).checkpoint!;
 }
 
 describe("checkpoints", () => {

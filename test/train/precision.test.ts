@@ -3,24 +3,16 @@
 // fp16 train a tiny GPT about as well as fp32, the scaler state makes fp16 resume bit-identical,
 // and a checkpoint of another precision is refused unless the caller allows the change.
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { train } from "../../src/index.js";
 import { Tensor as TensorClass } from "../../src/tensor/tensor.js";
-import { tinyTrainer, tmp } from "./helpers.js";
+import { metricsWithoutTiming, runWithMetrics, tempDirs, tinyTrainer } from "./helpers.js";
 
-const dirs: string[] = [];
-const fresh = () => {
-  const d = tmp("descent-precision-");
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const fresh = tempDirs("descent-precision-");
 
-const TIMING = new Set(["elapsedSec", "tokensPerSec"]);
-const metrics = (dir: string) =>
-  readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !TIMING.has(k))));
+const metrics = metricsWithoutTiming;
 const bytes = (dir: string, f: string) => readFileSync(join(dir, f));
 const trainerJSON = (dir: string) => JSON.parse(readFileSync(join(dir, "trainer.json"), "utf8")) as train.TrainerJSON;
 
@@ -127,14 +119,7 @@ describe("Trainer precision", () => {
     const runTo = async (out: string, stopAt: number | null, resume: boolean) => {
       const { trainer } = tinyTrainer({ outDir: out, dropout: 0.1, config: EXACT, initSeed: resume ? 99 : 3 });
       overflowAt(trainer, trainer.model.parameters()[0]!, [2]);
-      const m = new train.MetricsWriter(join(out, "metrics.jsonl"));
-      if (resume) {
-        trainer.resume(out);
-        m.truncateAfter(trainer.step);
-      }
-      m.attach(trainer);
-      if (stopAt !== null) trainer.on("step", (r) => r.step === stopAt && trainer.requestStop());
-      return (await trainer.run()).checkpoint!;
+      return (await runWithMetrics(trainer, out, stopAt, resume ? out : null)).checkpoint!;
     };
     const straight = fresh(), split = fresh();
     const a = await runTo(straight, null, false);

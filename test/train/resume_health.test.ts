@@ -4,42 +4,27 @@
 // resumes with a cold monitor; a malformed state is an error naming trainer.json. Anomaly mode is
 // recorded in trainer.json but a resumed run follows its own option (it changes no numbers).
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { train } from "../../src/index.js";
-import { tinyTrainer, tmp } from "./helpers.js";
+import { metricsWithoutTiming, runWithMetrics, tempDirs, tinyTrainer } from "./helpers.js";
 
-const dirs: string[] = [];
-const fresh = () => {
-  const d = tmp();
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const fresh = tempDirs();
 
 // spikeFactor 0.97: a step warns when its loss is above 0.97 x the running median of the steps
 // before, which this slowly falling loss does at some steps after 12 (never before step 11: the
 // median needs 10 losses). gradNormWarn 1.3 warns on some steps; both messages name the layers
 // whose norm jumped against their running averages (the monitor's other state).
 const CONFIG = { steps: 18, evalInterval: 0, checkpointInterval: 0, sampleTokens: 0, spikeFactor: 0.97, gradNormWarn: 1.3 };
-const TIMING = new Set(["elapsedSec", "tokensPerSec"]);
-const metrics = (dir: string) =>
-  readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !TIMING.has(k))));
+const metrics = metricsWithoutTiming;
 
 async function runTo(out: string, stopAt: number | null, resumeFrom: string | train.CheckpointInfo | null, detectAnomaly = false): Promise<train.Trainer> {
   const tiny = tinyTrainer({ outDir: out, config: CONFIG, initSeed: resumeFrom ? 99 : 3 }).trainer;
   const trainer = detectAnomaly
     ? new train.Trainer({ model: tiny.model, train: tiny.trainBatches.tokens, val: tiny.evalBatches.val.tokens, tokenizer: tiny.tokenizer, outDir: out, modelConfig: tiny.modelConfig, arch: tiny.arch, config: tiny.config, detectAnomaly })
     : tiny;
-  const m = new train.MetricsWriter(join(out, "metrics.jsonl"));
-  if (resumeFrom) {
-    trainer.resume(resumeFrom);
-    m.truncateAfter(trainer.step);
-  }
-  m.attach(trainer);
-  if (stopAt !== null) trainer.on("step", (r) => r.step === stopAt && trainer.requestStop());
-  await trainer.run();
+  await runWithMetrics(trainer, out, stopAt, resumeFrom);
   return trainer;
 }
 
