@@ -67,19 +67,24 @@ function track(a: TypedArray): void {
   for (const set of tracking) set.add(a.buffer);
 }
 
+/** A pooled array of dtype and n elements (contents as its last user left them), or null. */
+function takePooled(dtype: DType, n: number): TypedArray | null {
+  const a = buckets.get(key(dtype, n))?.pop();
+  if (!a) return null;
+  pooled.delete(a.buffer);
+  pooledBytes -= a.byteLength;
+  stats.reused++;
+  return a;
+}
+
+function fresh(dtype: DType, n: number): TypedArray {
+  stats.allocated++;
+  return allocate(dtype, n);
+}
+
 /** An array of n elements with unspecified contents: a pooled one when available. */
 export function allocateUninit(dtype: DType, n: number): TypedArray {
-  const a = buckets.get(key(dtype, n))?.pop();
-  let out: TypedArray;
-  if (a) {
-    pooled.delete(a.buffer);
-    pooledBytes -= a.byteLength;
-    stats.reused++;
-    out = a;
-  } else {
-    stats.allocated++;
-    out = allocate(dtype, n);
-  }
+  const out = takePooled(dtype, n) ?? fresh(dtype, n);
   if (poison) fillGarbage(out);
   track(out);
   return out;
@@ -87,18 +92,8 @@ export function allocateUninit(dtype: DType, n: number): TypedArray {
 
 /** An array of n zeros: a pooled one, cleared, when available (cheaper than fresh zeroed pages). */
 export function allocateZeroed(dtype: DType, n: number): TypedArray {
-  const a = buckets.get(key(dtype, n))?.pop();
-  let out: TypedArray;
-  if (a) {
-    pooled.delete(a.buffer);
-    pooledBytes -= a.byteLength;
-    stats.reused++;
-    a.fill(0);
-    out = a;
-  } else {
-    stats.allocated++;
-    out = allocate(dtype, n);
-  }
+  const a = takePooled(dtype, n);
+  const out = a ? a.fill(0) : fresh(dtype, n);
   track(out);
   return out;
 }
