@@ -1,9 +1,10 @@
 // Per-kernel time breakdown of the GPT training step (config (a)): wraps every backend method
 // with a timer and reports total ms per step by kernel (and GEMM by shape).
-// Usage: npm run build && node dist/bench/profile_step.js
-import { Generator, models, optim, tensor } from "../src/index.js";
+// Usage: npm run build && THREADS=1 node dist/bench/profile_step.js  (THREADS defaults to 2)
+import { Generator, models, optim, setNumThreads, tensor } from "../src/index.js";
 import { timeBackendCalls } from "./kernel_timer.js";
 
+setNumThreads(Number(process.env["THREADS"] ?? 2));
 const B = 16, T = 128, V = 65;
 const model = new models.GPT({ vocabSize: V, blockSize: T, nLayer: 4, nHead: 4, nEmbd: 128 }, { generator: new Generator(0) });
 const g = new Generator(1);

@@ -64,30 +64,56 @@ inline float gelu_tanh_grad_core(float x) {
   return s + 2.0f * x * s * (1.0f - s) * kC * (1.0f + 3.0f * 0.044715f * x * x);
 }
 
-// erfc(-x/sqrt2) and exp(-x^2/2) for GELU. erfc(z) = t exp(-z^2 + P(t)), t = 1/(1 + z/2)
-// (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7 for all z), with z^2 = x^2/2 taken
-// exactly by splitting x into 12 + 12 bit halves so large |x| keeps its relative accuracy.
+// e^(hi + lo) for an exactly known hi and a small correction lo: n ln2 comes off hi first (exact by
+// Sterbenz, as hi and n ln2 are within a factor 2), and lo joins the reduced argument, so a large
+// |hi| (x^2/2 in GELU) loses no relative accuracy to rounding of the argument.
+inline float exp_split_core(float hi, float lo) {
+  float xc = hi > 89.0f ? 89.0f : hi;
+  xc = xc < -104.0f ? -104.0f : xc;
+  float r = xc * 1.44269504088896341f + 12582912.0f;
+  float fn = r - 12582912.0f;
+  int32_t n = f2i(r) - 0x4B400000;
+  float g = xc - fn * 0.693359375f;
+  g = g - fn * -2.12194440e-4f;
+  g = g + lo;
+  float z = g * g;
+  float p = 1.9875691500E-4f;
+  p = p * g + 1.3981999507E-3f;
+  p = p * g + 8.3334519073E-3f;
+  p = p * g + 4.1665795894E-2f;
+  p = p * g + 1.6666665459E-1f;
+  p = p * g + 5.0000001201E-1f;
+  p = p * z + g + 1.0f;
+  int32_t n1 = n >> 1, n2 = n - n1;
+  return p * i2f((n1 + 127) << 23) * i2f((n2 + 127) << 23);
+}
+
+// erfc(-x/sqrt2) and exp(-x^2/2) for GELU with one exp: erfc(z) = t Q(t) exp(-z^2), t = 1/(1 + z/2),
+// where Q = erfcx(z)/t is smooth on t in [0.086, 1] (z up to 30/sqrt2) and fitted by a degree-10
+// polynomial (relative error 6e-9; tools/fit_gelu_erfc.py). z^2 = x^2/2 is split into an exact
+// head (x's top 12 bits squared) and a small tail, so large |x| keeps its relative accuracy.
 struct GeluParts { float erfc_neg; float gauss; };  // erfc(-x/sqrt2), exp(-x^2/2)
 
 inline GeluParts gelu_parts(float x) {
   float z = (x < 0 ? -x : x) * 0.70710678118654752f;
   float t = 1.0f / (1.0f + 0.5f * z);
-  float p = -0.82215223f + t * 0.17087277f;
-  p = 1.48851587f + t * p;
-  p = -1.13520398f + t * p;
-  p = 0.27886807f + t * p;
-  p = -0.18628806f + t * p;
-  p = 0.09678418f + t * p;
-  p = 0.37409196f + t * p;
-  p = 1.00002368f + t * p;
-  p = -1.26551223f + t * p;
+  float q = 4.336597955e-02f;
+  q = q * t + -2.350801707e-01f;
+  q = q * t + 4.929756420e-01f;
+  q = q * t + -4.517071969e-01f;
+  q = q * t + 1.272858238e-01f;
+  q = q * t + -5.524828076e-02f;
+  q = q * t + 9.154605983e-02f;
+  q = q * t + 1.758759856e-01f;
+  q = q * t + 2.467894749e-01f;
+  q = q * t + 2.821021877e-01f;
+  q = q * t + 2.820945013e-01f;
   float xh = i2f(f2i(x) & (int32_t)0xFFFFF000), xl = x - xh;
-  float g1 = exp_core(-0.5f * xh * xh);  // exact argument
-  float g2 = exp_core(-0.5f * (2.0f * xh * xl + xl * xl));
-  float ans = t * g1 * exp_core(p - 0.5f * (2.0f * xh * xl + xl * xl));  // erfc(|x|/sqrt2)
+  float gauss = exp_split_core(-0.5f * xh * xh, -0.5f * (2.0f * xh * xl + xl * xl));
+  float ans = t * q * gauss;  // erfc(|x|/sqrt2)
   GeluParts r;
   r.erfc_neg = x <= 0 ? ans : 2.0f - ans;
-  r.gauss = g1 * g2;
+  r.gauss = gauss;
   return r;
 }
 
