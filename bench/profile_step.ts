@@ -1,12 +1,15 @@
-// Per-kernel time breakdown of the GPT training step (config (a)): wraps every backend method
+// Per-kernel time breakdown of the GPT training step (config (a), or (b) with CONFIG=b): wraps every backend method
 // with a timer and reports total ms per step by kernel (and GEMM by shape).
 // Usage: npm run build && THREADS=1 node dist/bench/profile_step.js  (THREADS defaults to 2)
 import { Generator, models, optim, setNumThreads, tensor } from "../src/index.js";
 import { timeBackendCalls } from "./kernel_timer.js";
 
 setNumThreads(Number(process.env["THREADS"] ?? 2));
-const B = 16, T = 128, V = 65;
-const model = new models.GPT({ vocabSize: V, blockSize: T, nLayer: 4, nHead: 4, nEmbd: 128 }, { generator: new Generator(0) });
+// CONFIG=b: bench/gpt.ts's config (b), 6L/6H/384, T 256, B 8.
+const big = process.env["CONFIG"] === "b";
+const B = big ? 8 : 16, T = big ? 256 : 128, V = 65;
+const shape = big ? { nLayer: 6, nHead: 6, nEmbd: 384 } : { nLayer: 4, nHead: 4, nEmbd: 128 };
+const model = new models.GPT({ vocabSize: V, blockSize: T, ...shape }, { generator: new Generator(0) });
 const g = new Generator(1);
 const x = Int32Array.from({ length: B * T }, () => g.randint(0, V));
 const y = Int32Array.from({ length: B * T }, () => g.randint(0, V));

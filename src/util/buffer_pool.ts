@@ -12,7 +12,7 @@
 
 import { type DType, type TypedArray, allocate, allocatedStorageBytes, dtypeOfArray } from "./dtype.js";
 
-const CAP_BYTES = 256 * 1024 * 1024;
+const CAP_BYTES = 1024 * 1024 * 1024;
 /** Arrays below this many bytes are cheaper to allocate than to track. */
 const MIN_BYTES = 4096;
 
