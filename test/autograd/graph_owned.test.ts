@@ -1,13 +1,15 @@
 // Graph-owned temporaries (autograd/saved_memory.ts markGraphOwned): storage that library code
 // promises only graph nodes refer to goes back to the buffer pool once backward has freed the
 // last node saving it; never while a node (or a view of it) still holds it, never under
-// retainGraph, and GPT's forward marks its block activations only with stock layers.
+// retainGraph, and GPT's and MLP's forwards mark their activations only with stock layers.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { Generator, Tensor, tensor } from "../../src/index.js";
 import { markGraphOwned } from "../../src/autograd/saved_memory.js";
 import { GPT } from "../../src/models/index.js";
 import { Linear } from "../../src/nn/layers/linear.js";
+import { MLP } from "../../src/nn/layers/mlp.js";
+import { ReLU } from "../../src/nn/layers/activation.js";
 import { clearPool, poolStats, resetPoolStats, setPoolPoison } from "../../src/util/buffer_pool.js";
 
 const N = 2048; // 8 KiB of float32: above the pool's minimum size
@@ -114,5 +116,46 @@ describe("GPT activations", () => {
       model.forward(idx, targets).loss!.backward();
     }
     assert.deepEqual([...first.logits.data], kept);
+  });
+});
+
+describe("MLP activations", () => {
+  const x = tensor(Float32Array.from({ length: 16 * 64 }, (_, i) => Math.sin(i)), { shape: [16, 64] });
+
+  function warmForwardBytes(mlp: MLP): number {
+    for (let i = 0; i < 2; i++) mlp.forward(x).sum().backward();
+    resetPoolStats();
+    const out = mlp.forward(x);
+    const bytes = poolStats().allocatedBytes;
+    out.sum().backward();
+    return bytes;
+  }
+
+  it("a warm forward takes its hidden activations from the pool; a custom layer turns that off", () => {
+    clearPool();
+    const stock = warmForwardBytes(new MLP([64, 128, 128, 8], { generator: new Generator(0) }));
+    clearPool();
+    class MyReLU extends ReLU {}
+    const custom = warmForwardBytes(new MLP([64, 128, 128, 8], { generator: new Generator(0), activation: () => new MyReLU() }));
+    // the hidden (16, 128) float32 activations are 8 KiB each; without marking, the ones the pool
+    // does not happen to have (from the previous backward's gradients) are allocated fresh
+    assert.ok(stock + 2 * 8192 <= custom, `stock forward allocates ${stock} fresh bytes, custom ${custom}`);
+  });
+
+  it("gradients and the output the caller holds are the same with recycling and poison on", () => {
+    const run = (poison: boolean): number[] => {
+      clearPool();
+      setPoolPoison(poison);
+      const mlp = new MLP([64, 128, 128, 8], { generator: new Generator(3), activation: "gelu" });
+      let out = mlp.forward(x);
+      for (let i = 0; i < 3; i++) {
+        for (const p of mlp.parameters()) p.grad = null;
+        out = mlp.forward(x);
+        out.mul(out).sum().backward();
+      }
+      mlp.forward(x).sum().backward(); // reuses the pool: `out` must keep its values
+      return [...out.data.slice(0, 8), ...[...mlp.parameters()][0]!.grad!.data.slice(0, 8)];
+    };
+    assert.deepEqual(run(true), run(false));
   });
 });

@@ -2,6 +2,7 @@
 // none after the last layer. Children are numbered like a Sequential. A Linear directly followed by
 // a GELU runs as one fused op (linearGelu: bias and GELU in the GEMM epilogue), same values.
 
+import { markGraphOwned } from "../../autograd/saved_memory.js";
 import { linearGelu } from "../../ops/linear_gelu.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ValueError } from "../../util/errors.js";
@@ -31,6 +32,9 @@ function makeActivation(a: ActivationName | (() => TensorModule)): TensorModule 
   }
 }
 
+/** Layer classes whose forward keeps no reference to its input or output (see MLP.forward). */
+const STOCK_LAYERS: ReadonlySet<unknown> = new Set<unknown>([Linear, ReLU, GELU, Tanh, Sigmoid, Dropout]);
+
 export class MLP extends Sequential {
   /** sizes = [in, hidden..., out], at least two entries. */
   constructor(readonly sizes: readonly number[], opts: MLPOptions = {}) {
@@ -50,6 +54,10 @@ export class MLP extends Sequential {
 
   override forward(x: Tensor): Tensor {
     const layers = [...this];
+    // With only this library's own layers (none swapped, added or subclassed), nothing keeps a
+    // reference to the activations between layers: they are temporaries only graph nodes see, and
+    // their storage goes back to the buffer pool after backward instead of to the GC.
+    const stock = this.constructor === MLP && layers.every((m) => STOCK_LAYERS.has(m.constructor));
     let h = x;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i]!, next = layers[i + 1];
@@ -58,6 +66,7 @@ export class MLP extends Sequential {
         h = linearGelu(h, lin.weight, lin.bias, { approximate: (next as GELU).approximate });
         i++;
       } else h = m.forward(h);
+      if (stock && i < layers.length - 1 && h !== x) markGraphOwned(h);
     }
     return h;
   }
