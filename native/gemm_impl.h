@@ -360,10 +360,12 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
             const T* bj = bias ? bias + j : nullptr;
             if (mr == MR && nr == NR) kernel<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj);
             else kernel_edge<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj, mr, nr);
-            if (last && J.act) {  // while the tile is still in L1
-              T* d = D + i * n + j;
-              for (int64_t r = 0; r < mr; r++) J.act(c + r * n, d + r * n, nr);
-            }
+          }
+          if (last && J.act && jr0 < jr1) {
+            // The strip's rows while still in L1/L2 (MR x NC floats): one call per row, not per
+            // tile row, so the activation's constant set-up and loop tails are paid per ~NC values.
+            const int64_t j0 = jc + jr0 * NR, j1 = min64(jc + jr1 * NR, jc + nc);
+            for (int64_t r = 0; r < mr; r++) J.act(C + (i + r) * n + j0, D + (i + r) * n + j0, j1 - j0);
           }
         }
         barrier_wait(bar, nt, sense);  // buffers are repacked next
