@@ -95,7 +95,8 @@ inline float exp_split_core(float hi, float lo) {
 struct GeluParts { float erfc_neg; float gauss; };  // erfc(-x/sqrt2), exp(-x^2/2)
 
 inline GeluParts gelu_parts(float x) {
-  float z = (x < 0 ? -x : x) * 0.70710678118654752f;
+  // |x| by clearing the sign bit: as a ternary GCC evaluates everything below once per sign.
+  float z = i2f(f2i(x) & 0x7FFFFFFF) * 0.70710678118654752f;
   float t = 1.0f / (1.0f + 0.5f * z);
   float q = 4.336597955e-02f;
   q = q * t + -2.350801707e-01f;
@@ -117,8 +118,15 @@ inline GeluParts gelu_parts(float x) {
   return r;
 }
 
+// Clamp to [-30, 10] as two selects (vminps/vmaxps): written as one nested ternary, GCC if-converts
+// it by evaluating gelu_parts once per branch (measured 2x slower).
+inline float gelu_clamp(float x) {
+  float xc = x > 10.0f ? 10.0f : x;
+  return xc < -30.0f ? -30.0f : xc;
+}
+
 inline float gelu_core(float x) {
-  float xc = x > 10.0f ? 10.0f : (x < -30.0f ? -30.0f : x);
+  float xc = gelu_clamp(x);
   float r = 0.5f * xc * gelu_parts(xc).erfc_neg;
   r = x > 10.0f ? x : r;         // erfc(-x/sqrt2) rounds to 2
   r = x < -30.0f ? x * 0.0f : r;  // -0, or NaN for -inf (like 0.5 x (1 + erf))
@@ -126,7 +134,7 @@ inline float gelu_core(float x) {
 }
 
 inline float gelu_grad_core(float x) {
-  float xc = x > 10.0f ? 10.0f : (x < -30.0f ? -30.0f : x);
+  float xc = gelu_clamp(x);
   GeluParts g = gelu_parts(xc);
   float r = 0.5f * g.erfc_neg + xc * 0.3989422804014327f * g.gauss;
   r = x > 10.0f ? 1.0f + x * 0.0f : r;
