@@ -34,19 +34,21 @@ inline float exp_core(float x) {
   return x != x ? x : res;
 }
 
+// Signs are taken with bit operations rather than `x < 0 ? -v : v`, which GCC if-converts by
+// duplicating the computation below them (measured 13-35 % slower).
 inline float tanh_core(float x) {
-  float ax = x < 0 ? -x : x;
+  float ax = i2f(f2i(x) & 0x7FFFFFFF);
   float s = x * x;
   float p = ((((-5.70498872745E-3f * s + 2.06390887954E-2f) * s - 5.37397155531E-2f) * s + 1.33314422036E-1f) * s -
              3.33332819422E-1f) * s * x + x;
   float q = 1.0f - 2.0f / (exp_core(ax + ax) + 1.0f);
-  q = x < 0 ? -q : q;
+  q = i2f(f2i(q) | (f2i(x) & (int32_t)0x80000000));  // q >= 0 gets x's sign
   p = x == 0 ? x : p;  // keep the sign of -0
   return ax < 0.625f ? p : q;
 }
 
 inline float sigmoid_core(float x) {
-  float e = exp_core(x < 0 ? x : -x);  // exp(-|x|) never overflows
+  float e = exp_core(i2f(f2i(x) | (int32_t)0x80000000));  // exp(-|x|) never overflows
   float s = 1.0f / (1.0f + e);
   return x >= 0 ? s : (x != x ? x : e * s);
 }
