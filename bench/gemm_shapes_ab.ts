@@ -1,6 +1,7 @@
 // A/B of raw native GEMM addons on the MLP and GPT (a) step shapes: loads every addon file named
 // in ADDONS (comma separated, default the built one) and times each shape on each, alternating
-// within one process, at THREADS (default "1,2"). Reports median GFLOPS per addon.
+// within one process, at THREADS (default "1,2"). Reports median GFLOPS per addon. COLD=1 streams
+// through 64 MiB before every call (untimed), so operands come from memory as in a training step.
 // Usage: ADDONS=/tmp/old.node,build/Release/descent_native.node node dist/bench/gemm_shapes_ab.js
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
@@ -19,6 +20,12 @@ const SHAPES: [number, number, number, boolean, boolean, boolean][] = [
   [2048, 128, 512, false, true, true], [2048, 128, 384, false, false, false], [384, 128, 2048, true, false, false],
   [128, 512, 2048, true, false, false],
 ];
+const flush = process.env["COLD"] === "1" ? new Float32Array(16 << 20) : null;
+let sink = 0;
+const evict = (): void => {
+  if (!flush) return;
+  for (let i = 0; i < flush.length; i += 16) { flush[i] = flush[i]! + 1; sink += flush[i]!; }
+};
 const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => Math.random() - 0.5);
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 for (const nt of threadsList) {
@@ -29,6 +36,7 @@ for (const nt of threadsList) {
     for (let r = 0; r < reps; r++) {
       addons.forEach((ad, i) => {
         ad.setNumThreads(nt);
+        evict();
         const t0 = performance.now();
         ad.gemm(a, b, cs[i]!, 1, m, n, k, ta, tb, 1, 0, 0, 0, 0, 0, 0, 0, bias ? bi : null, -1, null);
         t[i]!.push(performance.now() - t0);
@@ -39,3 +47,4 @@ for (const nt of threadsList) {
     console.log(`${nt}T ${`${m}x${n}x${k}${ta ? " tA" : ""}${tb ? " tB" : ""}${bias ? " bias" : ""}`.padEnd(24)} GFLOPS ${gf.join(" ")}${same ? "" : "  (outputs differ!)"}`);
   }
 }
+if (sink === -1) console.log(sink); // keeps the eviction loop from being optimised away

@@ -339,7 +339,12 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
       int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
       int64_t ab, ae;
       split_range(ms, nt, tid, &ab, &ae);
-      pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
+      // When the tile grid is split by A strips (below), each thread computes exactly the strips
+      // it packs: it packs each one just before its first use, so the packed strip is still in L1
+      // instead of coming back from L3 after the whole (MC x KC) block was packed.
+      const int64_t ns0 = (min64(NC, n) + NR - 1) / NR;
+      const bool lazy_a = ms >= 2 * nt || ms >= ns0;
+      if (!lazy_a) pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
       for (int64_t jc = 0; jc < n; jc += NC) {
         int64_t nc = min64(NC, n - jc), ns = (nc + NR - 1) / NR;
         int64_t sb, se;
@@ -352,6 +357,7 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
         else split_range(ns, nt, tid, &jr0, &jr1);
         for (int64_t ir = ir0; ir < ir1; ir++) {
           int64_t i = ic + ir * MR, mr = min64(MR, m - i);
+          if (lazy_a && jc == 0) pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ir, ir + 1, Abuf);
           const T* ap = Abuf + ir * MR * kc;
           for (int64_t jr = jr0; jr < jr1; jr++) {
             int64_t j = jc + jr * NR, nr = min64(NR, n - j);
