@@ -2,7 +2,7 @@
 // (layerNorm forward/backward over 2048×128 float32 with weight and bias, the multi-tensor AdamW
 // step over the GPT (a) parameter set, ~0.82M float32) and SGD over 1.8M parameters (the MLP
 // bench). Loads every addon file named in ADDONS (comma separated, default the built one), times
-// each kernel on each addon alternating within one process at THREADS (default "1,2"), and prints
+// each kernel on each addon in alternating blocks within one process at THREADS (default "1,2"), and prints
 // median ms per call. First it checks every addon against the first one on random data: the
 // optimizer updates (Adam/AdamW, amsgrad, weight decay, grad scale; SGD momentum, nesterov,
 // dampening, weight decay) and the layer-norm forward must give the same bits; the layer-norm
@@ -139,21 +139,23 @@ const CASES: [string, (ad: NativeAddon) => void][] = [
   [`sgd momentum ${P}`, (ad) => ad.sgdUpdate(sp, sg, sbuf, 0.01, 0.9, 0, false, 0, false)],
 ];
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-console.log(`\nmedian ms per call over ${reps} alternating runs; addons: ${paths.join(", ")}`);
+console.log(`\nmedian ms per call over ${reps} runs (3 alternating blocks per addon); addons: ${paths.join(", ")}`);
 for (const nt of threadsList) {
   for (const [name, fn] of CASES) {
     const t: number[][] = addons.map(() => []);
-    addons.forEach((ad) => { ad.setNumThreads(nt); fn(ad); });  // warm-up
-    for (let r = 0; r < reps; r++) {
+    // Rounds of blocks of calls per addon, alternating: calling the addons turn about call by call
+    // keeps two thread pools awake on two cores (each pool's workers spin ~1 ms after a job), and
+    // the 2-thread times then measure that instead. Each block first warms up for >= 5 ms, past
+    // the previous pool's spin and this one's wake-up.
+    for (let round = 0; round < 3; round++) {
       addons.forEach((ad, i) => {
         ad.setNumThreads(nt);
-        // The other addons' pool workers spin ~1 ms after a job and would take this one's second
-        // core: let them go to sleep, then warm this pool up with one untimed call.
-        if (addons.length > 1) { Atomics.wait(pause, 0, 0, 3); fn(ad); }
-        const t0 = performance.now();
-        fn(ad);
-        t[i]!.push(performance.now() - t0);
+        for (const w0 = performance.now(); performance.now() - w0 < 5;) fn(ad);
+        for (let r = 0; r < Math.ceil(reps / 3); r++) {
+          const t0 = performance.now();
+          fn(ad);
+          t[i]!.push(performance.now() - t0);
+        }
       });
     }
     const cols = t.map((v) => med(v).toFixed(3).padStart(7));

@@ -73,9 +73,9 @@ inline DV bcast(double s, DV) { DV r; for (int i = 0; i < W; i++) r[i] = s; retu
 // ---- layer norm ----
 
 // Mean and rstd of R rows at once (R independent dependency chains in flight). Each row is summed
-// exactly as the scalar reference implementation did: four strided double accumulators
-// s0..s3 (lanes of one D4), the tail into s0, combined (s0 + s1) + (s2 + s3). So the result
-// depends only on cols, and the grouping of rows (and threads) never changes a bit.
+// in the order the earlier scalar kernel used: four strided double accumulators s0..s3 (lanes of
+// one D4), the tail into s0, combined (s0 + s1) + (s2 + s3). So the result depends only on cols,
+// and the grouping of rows (and threads) never changes a bit.
 template <int R, class T>
 inline void ln_stats(const T* const* xr, int64_t n, double eps, double* mu, double* rs) {
   D4 s[R];
