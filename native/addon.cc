@@ -7,6 +7,7 @@
 #include "attention.h"
 #include "gemm.h"
 #include "napi_args.h"
+#include "rowk.h"
 #include "vecmath.h"
 
 namespace descent {
@@ -71,10 +72,12 @@ void pick_isa() {
     g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
     g_vec = vecmath_avx512::table();
     g_attn = attention_avx512::table();
+    g_rowk = rowk_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_isa = "avx2";
     g_vec = vecmath_avx2::table();
     g_attn = attention_avx2::table();
+    g_rowk = rowk_avx2::table();
   }
 #endif
 }

@@ -1,97 +1,35 @@
 // Fused row kernels: layer norm (+backward), embedding gather/scatter-add, cross-entropy
-// (+backward). Statistics are computed in double like src/backend/ts/fused.ts (the forward sums
-// with four accumulators, so it can differ from the reference in the last bits).
+// (+backward). Layer-norm statistics are computed in double like src/backend/ts/fused.ts (the
+// row sums use several accumulators, so they can differ from the reference in the last bits).
 #include <math.h>
 #include <string.h>
 
 #include "kernels.h"
+#include "rowk.h"
 #include "vecmath.h"
 
 namespace descent {
 namespace {
 
-// Row reductions with four independent double accumulators, combined as (s0 + s1) + (s2 + s3):
-// one chain of dependent adds made the layer-norm forward latency-bound (measured ~2x). The
-// order depends only on the column count, never on the thread count.
-template <class T> inline double row_sum(const T* x, int64_t n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int64_t c = 0;
-  for (; c + 4 <= n; c += 4) {
-    s0 += (double)x[c]; s1 += (double)x[c + 1]; s2 += (double)x[c + 2]; s3 += (double)x[c + 3];
-  }
-  for (; c < n; c++) s0 += (double)x[c];
-  return (s0 + s1) + (s2 + s3);
-}
-
-template <class T> inline double row_sq_dev(const T* x, int64_t n, double mu) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int64_t c = 0;
-  for (; c + 4 <= n; c += 4) {
-    double d0 = (double)x[c] - mu, d1 = (double)x[c + 1] - mu, d2 = (double)x[c + 2] - mu, d3 = (double)x[c + 3] - mu;
-    s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
-  }
-  for (; c < n; c++) { double d = (double)x[c] - mu; s0 += d * d; }
-  return (s0 + s1) + (s2 + s3);
-}
-
 inline int64_t row_grain(int64_t cols) { return cols >= (1 << 14) ? 1 : ((1 << 14) + cols - 1) / (cols < 1 ? 1 : cols); }
 
+// Layer norm: the row math is in rowk_impl.h (compiled per ISA); here only the split over threads.
 template <class T>
-void layernorm_typed(const T* x, const T* w, const T* b, int64_t rows, int64_t cols, double eps, T* out, T* mean, T* rstd) {
-  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
-    for (int64_t r = rb; r < re; r++) {
-      const T* xr = x + r * cols;
-      T* o = out + r * cols;
-      double mu = row_sum(xr, cols) / (double)cols;
-      double v = row_sq_dev(xr, cols, mu);
-      double rs = 1.0 / sqrt(v / (double)cols + eps);  // biased variance, like PyTorch
-      mean[r] = (T)mu;
-      rstd[r] = (T)rs;
-      for (int64_t c = 0; c < cols; c++) {
-        double y = ((double)xr[c] - mu) * rs;
-        if (w) y *= (double)w[c];
-        if (b) y += (double)b[c];
-        o[c] = (T)y;
-      }
-    }
-  });
+void layernorm_typed(const RowKernelsT<T>& k, const T* x, const T* w, const T* b, int64_t rows, int64_t cols,
+                     double eps, T* out, T* mean, T* rstd) {
+  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) { k.layernorm(x, w, b, rb, re, cols, eps, out, mean, rstd); });
 }
 
 template <class T>
-void layernorm_bw_typed(const T* x, const T* w, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols,
-                        T* gx, T* gw, T* gb) {
-  // gx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = gy * w; rows are independent.
-  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
-    for (int64_t r = rb; r < re; r++) {
-      const T* xr = x + r * cols; const T* g = gy + r * cols; T* o = gx + r * cols;
-      double mu = (double)mean[r], rs = (double)rstd[r];
-      double sumG = 0, sumGX = 0;
-      for (int64_t c = 0; c < cols; c++) {
-        double xhat = ((double)xr[c] - mu) * rs;
-        double gg = w ? (double)g[c] * (double)w[c] : (double)g[c];
-        sumG += gg;
-        sumGX += gg * xhat;
-      }
-      double mG = sumG / (double)cols, mGX = sumGX / (double)cols;
-      for (int64_t c = 0; c < cols; c++) {
-        double xhat = ((double)xr[c] - mu) * rs;
-        double gg = w ? (double)g[c] * (double)w[c] : (double)g[c];
-        o[c] = (T)(rs * (gg - mG - xhat * mGX));
-      }
-    }
-  });
+void layernorm_bw_typed(const RowKernelsT<T>& k, const T* x, const T* w, const T* mean, const T* rstd, const T* gy,
+                        int64_t rows, int64_t cols, T* gx, T* gw, T* gb) {
+  // Rows are independent for the input gradient.
+  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) { k.layernorm_bw_rows(x, w, mean, rstd, gy, rb, re, cols, gx); });
   if (!gw && !gb) return;
   // Weight/bias gradients: each column accumulates over rows in row order (as the reference
   // does), so the split is over columns and the result is independent of the thread count.
   parallel_for(cols, rows * cols >= (1 << 15) ? 64 : cols, [&](int64_t cb, int64_t ce) {
-    for (int64_t r = 0; r < rows; r++) {
-      const T* xr = x + r * cols; const T* g = gy + r * cols;
-      double mu = (double)mean[r], rs = (double)rstd[r];
-      for (int64_t c = cb; c < ce; c++) {
-        if (gw) gw[c] = (T)((double)gw[c] + (double)g[c] * (((double)xr[c] - mu) * rs));
-        if (gb) gb[c] = (T)((double)gb[c] + (double)g[c]);
-      }
-    }
+    k.layernorm_bw_cols(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
   });
 }
 
@@ -149,20 +87,20 @@ void cross_entropy_bw_typed(const T* probs, const int32_t* targets, int64_t rows
 void layernorm_kernel(DType dt, const void* x, const void* w, const void* b, int64_t rows, int64_t cols, double eps,
                       void* out, void* mean, void* rstd) {
   if (dt == kF32)
-    layernorm_typed<float>((const float*)x, (const float*)w, (const float*)b, rows, cols, eps, (float*)out,
+    layernorm_typed<float>(g_rowk->f32, (const float*)x, (const float*)w, (const float*)b, rows, cols, eps, (float*)out,
                            (float*)mean, (float*)rstd);
   else
-    layernorm_typed<double>((const double*)x, (const double*)w, (const double*)b, rows, cols, eps, (double*)out,
+    layernorm_typed<double>(g_rowk->f64, (const double*)x, (const double*)w, (const double*)b, rows, cols, eps, (double*)out,
                             (double*)mean, (double*)rstd);
 }
 
 void layernorm_backward_kernel(DType dt, const void* x, const void* w, const void* mean, const void* rstd,
                                const void* gy, int64_t rows, int64_t cols, void* gx, void* gw, void* gb) {
   if (dt == kF32)
-    layernorm_bw_typed<float>((const float*)x, (const float*)w, (const float*)mean, (const float*)rstd,
+    layernorm_bw_typed<float>(g_rowk->f32, (const float*)x, (const float*)w, (const float*)mean, (const float*)rstd,
                               (const float*)gy, rows, cols, (float*)gx, (float*)gw, (float*)gb);
   else
-    layernorm_bw_typed<double>((const double*)x, (const double*)w, (const double*)mean, (const double*)rstd,
+    layernorm_bw_typed<double>(g_rowk->f64, (const double*)x, (const double*)w, (const double*)mean, (const double*)rstd,
                                (const double*)gy, rows, cols, (double*)gx, (double*)gw, (double*)gb);
 }
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "pool.h"
+#include "rowk.h"  // AdamArgs, SgdArgs
 
 namespace descent {
 
@@ -63,14 +64,12 @@ void cross_entropy_kernel(DType dt, const void* logits, const int32_t* targets, 
 void cross_entropy_backward_kernel(DType dt, const void* probs, const int32_t* targets, int64_t rows, int64_t cols,
                                    int64_t ignore, double smoothing, const void* rowScale, void* g);
 
-// optim.cc
-struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };
+// optim.cc (the per-element math lives in rowk_impl.h, picked per ISA through g_rowk)
 void adam_kernel(DType dt, void* param, const void* grad, void* m, void* v, void* vmax, int64_t n, const AdamArgs& a);
 /** One tensor of a multi-tensor Adam step (vmax may be null). */
 struct AdamTensor { void* param; const void* grad; void* m; void* v; void* vmax; int64_t n; AdamArgs args; };
 /** Every tensor's update in one call, split across the pool (same results as adam_kernel per tensor). */
 void adam_many_kernel(DType dt, const AdamTensor* tensors, int64_t count);
-struct SgdArgs { double lr, momentum, dampening, weightDecay; bool nesterov, firstStep; };
 void sgd_kernel(DType dt, void* param, const void* grad, void* buf, int64_t n, const SgdArgs& a);
 
 // Shared helpers for the generic (baseline-ISA) kernel files.

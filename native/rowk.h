@@ -1,0 +1,41 @@
+// Row kernels (layer norm forward/backward) and optimizer updates, compiled once per ISA from
+// rowk_impl.h with -ffp-contract=off and picked at load time like GEMM and VecMath. They compute
+// in double like the TypeScript reference; the optimizer updates and every elementwise part are
+// bit-identical across ISAs and to the reference (no FMA contraction, same operation order).
+#pragma once
+#include <stdint.h>
+
+namespace descent {
+
+struct AdamArgs { double lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, gradScale; bool decoupled; };
+struct SgdArgs { double lr, momentum, dampening, weightDecay; bool nesterov, firstStep; };
+
+template <class T> struct RowKernelsT {
+  /** Layer norm of rows [rb, re) (w, b may be null). */
+  void (*layernorm)(const T* x, const T* w, const T* b, int64_t rb, int64_t re, int64_t cols, double eps, T* out,
+                    T* mean, T* rstd);
+  /** Input gradient of rows [rb, re) (w may be null). */
+  void (*layernorm_bw_rows)(const T* x, const T* w, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
+                            int64_t cols, T* gx);
+  /** Weight/bias gradients (either may be null) of columns [cb, ce), accumulated over all rows in row order. */
+  void (*layernorm_bw_cols)(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols,
+                            int64_t cb, int64_t ce, T* gw, T* gb);
+  /** One Adam/AdamW step of elements [b, e) (vmax may be null: no amsgrad). */
+  void (*adam)(T* param, const T* grad, T* m, T* v, T* vmax, int64_t b, int64_t e, const AdamArgs& a);
+  /** One SGD step of elements [b, e) (buf may be null: no momentum). */
+  void (*sgd)(T* param, const T* grad, T* buf, int64_t b, int64_t e, const SgdArgs& a);
+};
+
+struct RowKernels {
+  RowKernelsT<float> f32;
+  RowKernelsT<double> f64;
+};
+
+/** The table in use (set by the addon at load time; the baseline one until then). */
+extern const RowKernels* g_rowk;
+
+namespace rowk_avx512 { const RowKernels* table(); }
+namespace rowk_avx2 { const RowKernels* table(); }
+namespace rowk_base { const RowKernels* table(); }
+
+}  // namespace descent

@@ -1,0 +1,3 @@
+// Layer norm and optimizer kernels compiled for the avx2 instruction set (flags set per file in binding.gyp).
+#define DESCENT_ROWK_NS rowk_avx2
+#include "rowk_impl.h"
