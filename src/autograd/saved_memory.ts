@@ -138,6 +138,21 @@ export function markGraphOwned(t: Tensor): Tensor {
   return t;
 }
 
+/**
+ * Internal, for the same callers as markGraphOwned, once the op that consumed the temporary `t`
+ * has run: if no graph node saved `t`'s storage (say a residual add, or dropout, which keeps only
+ * its mask, consumed it), nothing refers to it any more and it goes back to the buffer pool now
+ * instead of to the garbage collector. The caller guarantees what markGraphOwned requires and that
+ * the consumer's output does not share `t`'s storage. Same no-op cases as markGraphOwned.
+ */
+export function recycleUnsaved(t: Tensor): void {
+  const d = t.data;
+  if (!isGradEnabled() || anomalyState.users > 0 || t.gradFn === null) return;
+  if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength || viewHolds.has(d.buffer) || live.has(d.buffer)) return;
+  graphOwned.delete(d.buffer);
+  release(d);
+}
+
 // A graph dropped without backward: its nodes are collected; give their bytes back then (the
 // storage itself is left to the collector: no pool hand-back from a finalizer).
 const collected = new FinalizationRegistry<readonly HeldStorage[]>((held) => releaseHeld(held));

@@ -3,7 +3,7 @@
 // nanoGPT's (snake_case on purpose) so parameter names match PyTorch checkpoints without renaming.
 // Legend: B batch, T time, C channels (nEmbd), H heads, D head size (C / H).
 
-import { markGraphOwned } from "../autograd/saved_memory.js";
+import { markGraphOwned, recycleUnsaved } from "../autograd/saved_memory.js";
 import { packedCausalAttention, scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Dropout, GELU } from "../nn/layers/activation.js";
 import { LayerNorm } from "../nn/layers/layer_norm.js";
@@ -62,8 +62,15 @@ export class CausalSelfAttention extends Module {
       const qkv = this.c_attn.forward(x);
       if (this.c_attn.constructor === Linear) markGraphOwned(qkv);
       const y = packedCausalAttention(qkv, H);
-      if (this.c_proj.constructor === Linear) markGraphOwned(y);
-      return this.resid_dropout.forward(this.c_proj.forward(y));
+      if (this.c_proj.constructor !== Linear || this.resid_dropout.constructor !== Dropout) {
+        return this.resid_dropout.forward(this.c_proj.forward(y));
+      }
+      markGraphOwned(y);
+      // Dropout saves only its mask: the projection it consumed is garbage once it has run.
+      const proj = this.c_proj.forward(y);
+      const out = this.resid_dropout.forward(proj);
+      if (out !== proj) recycleUnsaved(proj);
+      return out;
     }
     const [q, k, v] = split(this.c_attn.forward(x), C, 2) as [Tensor, Tensor, Tensor]; // 3 x (B, T, C)
     const heads = (t: Tensor): Tensor => transpose(reshape(t, [B, T, H, D]), 1, 2); // (B, H, T, D)
@@ -99,8 +106,14 @@ export class MLP extends Module {
     const h = fused
       ? linearGelu(x, this.c_fc.weight, this.c_fc.bias, { approximate: this.gelu.approximate })
       : this.gelu.forward(this.c_fc.forward(x));
-    if (fused && this.c_proj.constructor === Linear) markGraphOwned(h); // a temporary only graph nodes see
-    return this.dropout.forward(this.c_proj.forward(h));
+    if (!fused || this.c_proj.constructor !== Linear || this.dropout.constructor !== Dropout) {
+      return this.dropout.forward(this.c_proj.forward(h));
+    }
+    markGraphOwned(h); // a temporary only graph nodes see
+    const proj = this.c_proj.forward(h);
+    const out = this.dropout.forward(proj);
+    if (out !== proj) recycleUnsaved(proj); // dropout kept only its mask
+    return out;
   }
 }
 
@@ -126,9 +139,16 @@ export class Block extends Module {
     }
     // Stock layers keep no references to what they are given: the normalized inputs and the
     // mid-block residual are temporaries only graph nodes see (storage recycled after backward).
-    const h = add(x, this.attn.forward(markGraphOwned(this.ln_1.forward(x))));
+    // The attention and MLP outputs only feed the residual adds, which save nothing: their
+    // storage is recycled as soon as the add has run.
+    const a = this.attn.forward(markGraphOwned(this.ln_1.forward(x)));
+    const h = add(x, a);
+    recycleUnsaved(a);
     markGraphOwned(h);
-    return add(h, this.mlp.forward(markGraphOwned(this.ln_2.forward(h))));
+    const m = this.mlp.forward(markGraphOwned(this.ln_2.forward(h)));
+    const out = add(h, m);
+    recycleUnsaved(m);
+    return out;
   }
 }
 

@@ -4,8 +4,8 @@
 // retainGraph, and GPT's and MLP's forwards mark their activations only with stock layers.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { Generator, Tensor, tensor } from "../../src/index.js";
-import { markGraphOwned } from "../../src/autograd/saved_memory.js";
+import { Generator, Tensor, manualSeed, tensor } from "../../src/index.js";
+import { markGraphOwned, recycleUnsaved } from "../../src/autograd/saved_memory.js";
 import { GPT } from "../../src/models/index.js";
 import { Linear } from "../../src/nn/layers/linear.js";
 import { MLP } from "../../src/nn/layers/mlp.js";
@@ -101,7 +101,10 @@ describe("GPT activations", () => {
     const l = new MyLinear(64, 13, { bias: false });
     custom.lm_head = l; // a subclass might keep what it is given: no block activation is marked
     const swapped = forwardBytes(custom);
-    assert.ok(stock < swapped / 2, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
+    // The blocks stay stock in both (their internals are recycled either way); the model-level
+    // temporaries (embedding sum, block outputs, ln_f output: (2, 16, 64) float32, 8 KiB each) are
+    // only recycled in the stock model, so the swapped one takes at least one of them fresh.
+    assert.ok(stock + 8192 <= swapped, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
   });
 
   it("logits the caller holds keep their values while later steps reuse the pool", () => {
@@ -157,5 +160,44 @@ describe("MLP activations", () => {
       return [...out.data.slice(0, 8), ...[...mlp.parameters()][0]!.grad!.data.slice(0, 8)];
     };
     assert.deepEqual(run(true), run(false));
+  });
+});
+
+describe("recycleUnsaved", () => {
+  it("gives back a temporary no node saved once its consumer ran, and keeps one a node saved", () => {
+    clearPool();
+    setPoolPoison(true);
+    const x = leafVec();
+    const unsaved = markGraphOwned(x.mul(2)); // add saves neither input
+    const sum = unsaved.add(x);
+    recycleUnsaved(unsaved);
+    assert.ok(inPool(unsaved), "nothing saved it: back in the pool");
+    const saved = markGraphOwned(x.mul(3));
+    const prod = saved.mul(x); // mul saves both inputs
+    recycleUnsaved(saved);
+    assert.ok(!inPool(saved), "a node still saves it");
+    sum.sum().add(prod.sum()).backward();
+    assert.deepEqual([...x.grad!.data].slice(0, 3), [-3, -2, -1].map((v) => 3 + 6 * v)); // d/dx (3x + 3x^2)
+  });
+
+  it("GPT blocks give the residual branches back at once: a warm step allocates less with them", () => {
+    const cfg = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 64, dropout: 0.1 };
+    const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
+    const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
+    const lossAt = (poison: boolean): number => {
+      clearPool();
+      setPoolPoison(poison);
+      manualSeed(7); // the same dropout masks in both runs
+      const model = new GPT(cfg, { generator: new Generator(0) });
+      let loss = 0;
+      for (let i = 0; i < 3; i++) {
+        model.zeroGrad();
+        const out = model.forward(idx, targets);
+        out.loss!.backward();
+        loss = out.loss!.item();
+      }
+      return loss;
+    };
+    assert.equal(lossAt(true), lossAt(false)); // recycled storage never feeds a later read
   });
 });
