@@ -13,7 +13,13 @@ const addons = paths.map((p) => req(resolve(p)) as NativeAddon);
 const threadsList = (process.env["THREADS"] ?? "1,2").split(",").map(Number);
 const reps = Number(process.env["REPS"] ?? 15);
 // [m, n, k, transA, transB, bias]
-const SHAPES: [number, number, number, boolean, boolean, boolean][] = [
+// SET=b: the GPT (b) step's shapes (6L/6H/384, T 256, B 8) instead.
+const SHAPES_B: [number, number, number, boolean, boolean, boolean][] = [
+  [2048, 1536, 384, false, true, true], [2048, 384, 1536, false, true, true], [2048, 384, 1536, false, false, false],
+  [2048, 1536, 384, false, false, false], [384, 1536, 2048, true, false, false], [1536, 384, 2048, true, false, false],
+  [2048, 1152, 384, false, true, true], [1152, 384, 2048, true, false, false], [2048, 384, 384, false, true, true],
+];
+const SHAPES_A: [number, number, number, boolean, boolean, boolean][] = [
   [256, 1024, 784, false, true, true], [256, 1024, 1024, false, true, true], [256, 1024, 1024, false, false, false],
   [1024, 1024, 256, true, false, false], [1024, 784, 256, true, false, false],
   [2048, 384, 128, false, true, true], [2048, 128, 128, false, true, true], [2048, 512, 128, false, true, true],
@@ -26,6 +32,7 @@ const evict = (): void => {
   if (!flush) return;
   for (let i = 0; i < flush.length; i += 16) { flush[i] = flush[i]! + 1; sink += flush[i]!; }
 };
+const SHAPES = process.env["SET"] === "b" ? SHAPES_B : SHAPES_A;
 const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => Math.random() - 0.5);
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 for (const nt of threadsList) {

@@ -5,6 +5,7 @@
 
 #include "gemm.h"
 #include "kernels.h"
+#include "rowk.h"
 #include "strided.h"
 #include "vecmath.h"
 
@@ -390,10 +391,14 @@ void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T
           else
             for (int64_t j = 0; j < w; j++) gx[o + j] = gy[o + j] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[o + j], 0);
         }
-        if (gbias) {
-          const T* g = OP >= 0 ? gx + o : gy + o;
-          for (int64_t j = 0; j < w; j++) acc[j] += (double)g[j];
+        if (gbias && OP >= 0) {  // this row of the gradient just computed, while in L1
+          if (sizeof(T) == 4) g_rowk->f32.col_accumulate((const float*)gx + o, 1, w, cols, acc);
+          else g_rowk->f64.col_accumulate((const double*)gx + o, 1, w, cols, acc);
         }
+      }
+      if (gbias && OP < 0) {  // a plain column sum: the vectorised per-ISA kernel, same order
+        if (sizeof(T) == 4) g_rowk->f32.col_accumulate((const float*)gy + c0, rows, w, cols, acc);
+        else g_rowk->f64.col_accumulate((const double*)gy + c0, rows, w, cols, acc);
       }
       if (gbias) for (int64_t j = 0; j < w; j++) gbias[c0 + j] = (T)acc[j];
     }

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "kernels.h"
+#include "rowk.h"
 #include "vecmath.h"
 
 namespace descent {
@@ -18,6 +19,14 @@ template <class TI> double row_sum(const TI* x, int64_t n) {
   }
   for (; i < n; i++) s0 += (double)x[i];
   return (s0 + s1) + (s2 + s3);
+}
+
+// acc[i] += x[s * ld + i] over rows s in order: the vectorised per-ISA kernel for floats.
+inline void col_sum_into(const float* x, int64_t rows, int64_t w, int64_t ld, double* acc) { g_rowk->f32.col_accumulate(x, rows, w, ld, acc); }
+inline void col_sum_into(const double* x, int64_t rows, int64_t w, int64_t ld, double* acc) { g_rowk->f64.col_accumulate(x, rows, w, ld, acc); }
+template <class TI> inline void col_sum_into(const TI* x, int64_t rows, int64_t w, int64_t ld, double* acc) {
+  for (int64_t s = 0; s < rows; s++)
+    for (int64_t i = 0; i < w; i++) acc[i] += (double)x[s * ld + i];
 }
 
 template <class TI> inline double reduce_one(int op, const TI* x, int64_t size, int64_t inner) {
@@ -71,10 +80,7 @@ void reduce_typed(int op, const TI* x, int64_t outer, int64_t size, int64_t inne
         for (; c0 < cend; c0 += PASS) {
           int64_t w = cend - c0 < PASS ? cend - c0 : PASS;
           for (int64_t i = 0; i < w; i++) acc[i] = 0;
-          for (int64_t s = 0; s < size; s++) {
-            const TI* row = base + s * inner + c0;
-            for (int64_t i = 0; i < w; i++) acc[i] += (double)row[i];
-          }
+          col_sum_into(base + c0, size, w, inner, acc);
           for (int64_t i = 0; i < w; i++) out[o * inner + c0 + i] = from_double<TO>(acc[i]);
         }
         t = tEnd;

@@ -1,4 +1,4 @@
-// Row kernels (layer norm forward/backward) and optimizer updates, compiled once per ISA from
+// Row kernels (layer norm forward/backward, column sums) and optimizer updates, compiled once per ISA from
 // rowk_impl.h with -ffp-contract=off and picked at load time like GEMM and VecMath. They compute
 // in double like the TypeScript reference; the optimizer updates and every elementwise part are
 // bit-identical across ISAs and to the reference (no FMA contraction, same operation order).
@@ -24,6 +24,8 @@ template <class T> struct RowKernelsT {
   void (*adam)(T* param, const T* grad, T* m, T* v, T* vmax, int64_t b, int64_t e, const AdamArgs& a);
   /** One SGD step of elements [b, e) (buf may be null: no momentum). */
   void (*sgd)(T* param, const T* grad, T* buf, int64_t b, int64_t e, const SgdArgs& a);
+  /** acc[j] += x[r * ld + j] in double for r = 0 .. rows-1 in order, j < w (column sums: bias gradients). */
+  void (*col_accumulate)(const T* x, int64_t rows, int64_t w, int64_t ld, double* acc);
 };
 
 struct RowKernels {

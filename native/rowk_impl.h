@@ -344,6 +344,27 @@ template <class T> void sgd(T* param, const T* grad, T* buf, int64_t b, int64_t 
   }
 }
 
+// Four rows per pass over the accumulators (each column still adds its rows in order), so acc is
+// loaded and stored once per four rows instead of once per row.
+template <class T> void col_accumulate(const T* x, int64_t rows, int64_t w, int64_t ld, double* acc) {
+  int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const T* x0 = x + r * ld; const T* x1 = x0 + ld; const T* x2 = x1 + ld; const T* x3 = x2 + ld;
+    int64_t j = 0;
+    for (; j + W <= w; j += W) {
+      DV a;
+      __builtin_memcpy(&a, acc + j, sizeof a);  // acc need not be vector-aligned
+      a = a + ldv(x0 + j); a = a + ldv(x1 + j); a = a + ldv(x2 + j); a = a + ldv(x3 + j);
+      __builtin_memcpy(acc + j, &a, sizeof a);
+    }
+    for (; j < w; j++) acc[j] = (((acc[j] + (double)x0[j]) + (double)x1[j]) + (double)x2[j]) + (double)x3[j];
+  }
+  for (; r < rows; r++) {
+    const T* xr = x + r * ld;
+    for (int64_t j = 0; j < w; j++) acc[j] += (double)xr[j];
+  }
+}
+
 template <class T> RowKernelsT<T> make() {
   RowKernelsT<T> k;
   k.layernorm = layernorm<T>;
@@ -351,6 +372,7 @@ template <class T> RowKernelsT<T> make() {
   k.layernorm_bw_cols = layernorm_bw_cols<T>;
   k.adam = adam<T>;
   k.sgd = sgd<T>;
+  k.col_accumulate = col_accumulate<T>;
   return k;
 }
 
