@@ -72,7 +72,7 @@ export function runDescent(cfg: RunConfig): RunResult {
     l.backward();
     const t2 = performance.now();
     opt.step();
-    opt.zeroGrad();
+    opt.zeroGrad({ setToNone: false }); // as the trainer does (src/train/trainer.ts)
     const t3 = performance.now();
     loss = l.item();
     return [(t1 - t0) / 1e3, (t2 - t1) / 1e3, (t3 - t2) / 1e3];

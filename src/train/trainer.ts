@@ -161,7 +161,11 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const { gradAccum, gradClip, healthInterval, spikeFactor, gradNormWarn } = this.config;
     const t0 = performance.now();
     this.model.train();
-    this.optimizer.zeroGrad();
+    // Zeroed in place rather than set to none: backward then adds into the same buffers and its
+    // own gradient storage goes back to the buffer pool, where fresh gradient arrays every step
+    // would page-fault in (measured 3-7 % of a config (b) step). Every parameter of the models
+    // trained here gets a gradient each step, so no optimizer update differs.
+    this.optimizer.zeroGrad({ setToNone: false });
     // Peak saved-activation bytes of this step, relative to what other graphs held before it.
     const heldBefore = memoryStats().liveBytes;
     resetPeak();
