@@ -32,7 +32,7 @@ enum { kAttnPad = 64, kAttnMaxRows = 8 };  // key rows padded to a multiple of k
 /** Scratch elements (of the dtype) one task needs, forward or backward. */
 inline int64_t attn_scratch(const AttnArgs& a) {
   const int64_t ld = (a.S + kAttnPad - 1) / kAttnPad * kAttnPad, f = a.E + a.Ev;
-  return f * ld + a.S * f + 2 * kAttnMaxRows * ld + kAttnMaxRows * f + 64;
+  return f * ld + a.S * f + 2 * kAttnMaxRows * ld + kAttnMaxRows * f + a.L + 64;
 }
 
 /** Forward of query rows [i_begin, i_end) of task bh = b * H + h. */

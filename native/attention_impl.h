@@ -416,7 +416,19 @@ template <class T> void bwd_task(const AttnArgs& a, int64_t bh, void* scratch) {
   T* dS = P + QB * ld;   // QB rows of dP, then scale * dS
   T* dq = dS + QB * ld;  // QB rows of E
   T* zero = dq + QB * E;  // a row of max(E, Ev) zeros, the input of rows that see no key
+  T* Drow = zero + (E > Ev ? E : Ev);  // (L): D_i = dO_i . O_i
   for (int64_t d = 0; d < (E > Ev ? E : Ev); d++) zero[d] = 0;
+  // This task's gradient rows are written once each, late: ask for them (with intent to write)
+  // now, so the stores do not wait on memory at the end.
+  for (int64_t i = 0; i < a.L; i++)
+    for (int64_t d = 0; d < E; d += 64 / (int64_t)sizeof(T)) __builtin_prefetch(gQ + i * a.q.sT + d, 1, 3);
+  for (int64_t j = 0; j < a.S; j++) {
+    for (int64_t d = 0; d < E; d += 64 / (int64_t)sizeof(T)) __builtin_prefetch(gK + j * a.k.sT + d, 1, 3);
+    for (int64_t d = 0; d < Ev; d += 64 / (int64_t)sizeof(T)) __builtin_prefetch(gV + j * a.v.sT + d, 1, 3);
+  }
+  // D for every row in one streaming pass (O is read nowhere else: inside the block loop each
+  // row's cold O load stalled the pipeline); the same dot_double as before, so the same bits.
+  for (int64_t i = 0; i < a.L; i++) Drow[i] = (T)dot_double(gO + i * a.o.sT, O + i * a.o.sT, Ev);
   if (bh + 1 < a.B * a.H) {  // the next task of this thread, usually
     const int64_t nb = (bh + 1) / a.H, nh = (bh + 1) % a.H;
     prefetch_rows(base<T>(a.k, a.K, nb, nh), a.k.sT, nk, E);
@@ -450,7 +462,7 @@ template <class T> void bwd_task(const AttnArgs& a, int64_t bh, void* scratch) {
       const T li = r < rows ? lse[i] : (T)-INFINITY;
       const int64_t n = r < rows && li != -INFINITY ? seen(a, i) : 0;
       nrow[r] = n;
-      const T D = n > 0 ? (T)dot_double(go[r], O + i * a.o.sT, Ev) : 0;  // sum_j dP_ij P_ij = dO_i . O_i
+      const T D = n > 0 ? Drow[i] : 0;  // sum_j dP_ij P_ij = dO_i . O_i
       for (int64_t j = 0, e = n > 0 ? exp_span<T>(n, nb) : 0; j < e; j++) p[j] = exp_t(p[j] - li);  // the attention weights
       for (int64_t j = 0; j < n; j++) ds[j] = p[j] * (ds[j] - D) * scale;
       for (int64_t j = n; j < nb; j++) p[j] = ds[j] = 0;
