@@ -54,13 +54,16 @@ template <class V> inline int64_t k_block(int64_t k) {
 // with beta != 0, or a later K block (accumulate).
 enum Mode { kOverwrite = 0, kScale = 1, kAccumulate = 2 };
 
-template <class V>
+// ROWS (< MR) computes only the first ROWS rows of the packed strip (still MR values per k): the
+// last strip of an m that is not a multiple of MR (m = 2048, 512, 128 leave 8 rows, 256, 1024, 784
+// leave 4) then costs its rows, not a full strip computed into a temporary and copied out.
+template <class V, int ROWS = Cfg<V>::MR>
 __attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::T* __restrict Ap,
                                                   const typename V::T* __restrict Bp, typename V::T* C,
                                                   int64_t ldc, typename V::T alpha, typename V::T beta, int mode,
                                                   const typename V::T* bias) {
   typedef typename V::R R;
-  enum { MR = Cfg<V>::MR, NV = Cfg<V>::NV, W = V::W };
+  enum { MR = ROWS, STRIDE = Cfg<V>::MR, NV = Cfg<V>::NV, W = V::W };
   for (int r = 0; r < MR; r++) __builtin_prefetch(C + r * ldc, 1, 3);
   R acc[MR][NV];
 #pragma GCC unroll 16
@@ -77,7 +80,7 @@ __attribute__((always_inline)) inline void kernel(int64_t kc, const typename V::
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) acc[r][v] = V::fma(a, b[v], acc[r][v]);
     }
-    Ap += MR;
+    Ap += STRIDE;
     Bp += NV * W;
   }
   R va = V::set1(alpha), vb = V::set1(beta);
@@ -365,6 +368,8 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
             T* c = C + i * n + j;
             const T* bj = bias ? bias + j : nullptr;
             if (mr == MR && nr == NR) kernel<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj);
+            else if (MR == 12 && mr == 8 && nr == NR) kernel<V, 8>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj);
+            else if (MR == 12 && mr == 4 && nr == NR) kernel<V, 4>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj);
             else kernel_edge<V>(kc, ap, bp, c, n, J.alpha, J.beta, mode, bj, mr, nr);
           }
           if (last && J.act && jr0 < jr1) {
