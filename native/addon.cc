@@ -102,7 +102,8 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     d = A.arr(19, true);
     if (A.ok && code >= 0) {
       act = (int)code;
-      A.need(code == act && gemm_activation(false, act) != nullptr, "activation must be -1 (none) or a GELU code");
+      A.need(code == act && gemm_activation(false, act) != nullptr,
+             "activation must be -1 (none) or a GELU code (+ 256: keep its derivative in C)");
       A.need(d.present, "an activation needs its output D");
     }
   }

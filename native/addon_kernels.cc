@@ -29,8 +29,9 @@ napi_value UnaryBackward(napi_env env, napi_callback_info info) {
 napi_value BiasActBackward(napi_env env, napi_callback_info info) {
   Args A(env, info, "biasActBackward");
   double code = A.num(0);
-  bool act = code >= 0;
-  A.need_len(code == -1 || code == U_GELU || code == U_GELU_TANH, "op must be -1 (identity) or a GELU code");
+  bool act = code >= 0 || code == -2;  // -2: x holds the saved derivative (gx = gy * x)
+  A.need_len(code == -1 || code == -2 || code == U_GELU || code == U_GELU_TANH,
+             "op must be -1 (identity), -2 (multiply by the saved derivative x) or a GELU code");
   Arr x = A.arr(1, !act), gy = A.arr(2);
   int64_t rows = A.i64(3), cols = A.i64(4);
   Arr gx = A.arr(5, !act), gb = A.arr(6, true);
@@ -40,7 +41,7 @@ napi_value BiasActBackward(napi_env env, napi_callback_info info) {
   A.need_len(n <= gy.len && (!act || (n <= x.len && n <= gx.len)) && (!gb.present || cols <= gb.len),
              "x, gy and gx must hold rows * cols elements, gBias cols");
   return A.run([&] {
-    bias_act_backward_kernel(act ? (int)code : -1, gy.dt, x.data, gy.data, rows, cols, gx.data, gb.data);
+    bias_act_backward_kernel((int)code, gy.dt, x.data, gy.data, rows, cols, gx.data, gb.data);
   });
 }
 

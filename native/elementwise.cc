@@ -347,12 +347,24 @@ template <class T> void where_cond(DType cdt, const void* c, const T* a, const T
 
 // The GEMM's activation epilogue: the same per-element results as unary_loop (float32 through the
 // vecmath kernel, float64 through unary_fn), serial because it runs inside a GEMM thread.
-void gelu_f32(const void* x, void* y, int64_t n) { g_vec->gelu((const float*)x, (float*)y, n); }
-void gelu_tanh_f32(const void* x, void* y, int64_t n) { g_vec->gelu_tanh((const float*)x, (float*)y, n); }
-template <int OP> void act_f64(const void* x, void* y, int64_t n) {
+void gelu_f32(void* x, void* y, int64_t n) { g_vec->gelu((const float*)x, (float*)y, n); }
+void gelu_tanh_f32(void* x, void* y, int64_t n) { g_vec->gelu_tanh((const float*)x, (float*)y, n); }
+void gelu_grad_f32(void* x, void* y, int64_t n) { g_vec->gelu_with_grad((float*)x, (float*)y, n); }
+void gelu_tanh_grad_f32(void* x, void* y, int64_t n) { g_vec->gelu_tanh_with_grad((float*)x, (float*)y, n); }
+template <int OP> void act_f64(void* x, void* y, int64_t n) {
   const double* xs = (const double*)x;
   double* ys = (double*)y;
   for (int64_t i = 0; i < n; i++) ys[i] = unary_fn<double, OP>(xs[i]);
+}
+// y = act(x), then x = act'(x) (times 1, as the backward would with gy = 1: the same bits).
+template <int OP> void act_grad_f64(void* x, void* y, int64_t n) {
+  double* xs = (double*)x;
+  double* ys = (double*)y;
+  for (int64_t i = 0; i < n; i++) {
+    const double v = xs[i];
+    ys[i] = unary_fn<double, OP>(v);
+    xs[i] = 1.0 * deriv_fn<double, OP>(v, 0);
+  }
 }
 
 // Column sums split over column chunks (kColChunk wide), each thread taking whole chunks and
@@ -360,17 +372,26 @@ template <int OP> void act_f64(const void* x, void* y, int64_t n) {
 // one thread, so the result does not depend on the thread count.
 const int64_t kColChunk = 64, kColPass = 512;
 
+// OP: a GELU code (x is the pre-activation), -1 (identity: only the bias sums), or kMulSaved
+// (x already holds act'(pre-activation), saved by the forward epilogue: gx = gy * x).
+enum { kMulSaved = -2 };
+
+template <class T, int OP> inline void act_bw_elems(const T* x, const T* gy, T* gx, int64_t n) {
+  if (OP == kMulSaved) {
+    for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * x[i];
+  } else if (sizeof(T) == 4) {
+    (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x, (const float*)gy, (float*)gx, n);
+  } else {
+    for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[i], 0);
+  }
+}
+
 template <class T, int OP>
 void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T* gbias) {
-  if (OP >= 0 && gbias && pool_threads() > 1 && rows * cols >= (1 << 15)) {
+  if (OP != -1 && gbias && pool_threads() > 1 && rows * cols >= (1 << 15)) {
     // With threads, the elementwise part splits by rows (contiguous streams) and the sums by
     // columns, as two passes (a single column-split pass measured slower on 2 threads). Same bits.
-    parallel_for(rows * cols, 1 << 15, [&](int64_t b, int64_t e) {
-      if (sizeof(T) == 4)
-        (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x + b, (const float*)gy + b, (float*)gx + b, e - b);
-      else
-        for (int64_t i = b; i < e; i++) gx[i] = gy[i] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[i], 0);
-    });
+    parallel_for(rows * cols, 1 << 15, [&](int64_t b, int64_t e) { act_bw_elems<T, OP>(x + b, gy + b, gx + b, e - b); });
     act_bw_colsum<T, -1>(nullptr, gx, rows, cols, nullptr, gbias);
     return;
   }
@@ -384,19 +405,13 @@ void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T
       for (int64_t j = 0; j < w; j++) acc[j] = 0;
       for (int64_t r = 0; r < rows; r++) {
         const int64_t o = r * cols + c0;
-        if (OP >= 0) {
-          if (sizeof(T) == 4)
-            (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x + o, (const float*)gy + o,
-                                                                      (float*)gx + o, w);
-          else
-            for (int64_t j = 0; j < w; j++) gx[o + j] = gy[o + j] * deriv_fn<T, OP < 0 ? U_GELU : OP>(x[o + j], 0);
-        }
-        if (gbias && OP >= 0) {  // this row of the gradient just computed, while in L1
+        if (OP != -1) act_bw_elems<T, OP>(x + o, gy + o, gx + o, w);
+        if (gbias && OP != -1) {  // this row of the gradient just computed, while in L1
           if (sizeof(T) == 4) g_rowk->f32.col_accumulate((const float*)gx + o, 1, w, cols, acc);
           else g_rowk->f64.col_accumulate((const double*)gx + o, 1, w, cols, acc);
         }
       }
-      if (gbias && OP < 0) {  // a plain column sum: the vectorised per-ISA kernel, same order
+      if (gbias && OP == -1) {  // a plain column sum: the vectorised per-ISA kernel, same order
         if (sizeof(T) == 4) g_rowk->f32.col_accumulate((const float*)gy + c0, rows, w, cols, acc);
         else g_rowk->f64.col_accumulate((const double*)gy + c0, rows, w, cols, acc);
       }
@@ -408,6 +423,7 @@ void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T
 template <class T> void act_bw_dispatch(int op, const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T* gb) {
   if (op == U_GELU) act_bw_colsum<T, U_GELU>(x, gy, rows, cols, gx, gb);
   else if (op == U_GELU_TANH) act_bw_colsum<T, U_GELU_TANH>(x, gy, rows, cols, gx, gb);
+  else if (op == kMulSaved) act_bw_colsum<T, kMulSaved>(x, gy, rows, cols, gx, gb);
   else act_bw_colsum<T, -1>(x, gy, rows, cols, gx, gb);
 }
 
@@ -422,6 +438,8 @@ void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const
 GemmActFn gemm_activation(bool f64, int op) {
   if (op == U_GELU) return f64 ? &act_f64<U_GELU> : &gelu_f32;
   if (op == U_GELU_TANH) return f64 ? &act_f64<U_GELU_TANH> : &gelu_tanh_f32;
+  if (op == (U_GELU | kActSaveDerivative)) return f64 ? &act_grad_f64<U_GELU> : &gelu_grad_f32;
+  if (op == (U_GELU_TANH | kActSaveDerivative)) return f64 ? &act_grad_f64<U_GELU_TANH> : &gelu_tanh_grad_f32;
   return nullptr;
 }
 

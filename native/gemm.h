@@ -5,14 +5,20 @@
 
 namespace descent {
 
-/** Elementwise activation over n contiguous elements of the GEMM's dtype (y may alias nothing). */
-typedef void (*GemmActFn)(const void* x, void* y, int64_t n);
+/**
+ * Elementwise activation over n contiguous elements of the GEMM's dtype (y may alias nothing): y =
+ * act(x); the derivative-saving forms also overwrite x with act'(x).
+ */
+typedef void (*GemmActFn)(void* x, void* y, int64_t n);
+
+/** Added to an activation code: the epilogue leaves act'(pre-activation) in C instead of the pre-activation. */
+enum { kActSaveDerivative = 256 };
 
 /**
  * C = alpha op(A) op(B) + beta C (+ bias) for `batch` matrices; pointers already include the
  * offsets. Epilogue, applied while each tile is in registers/L1: bias (n values, the same for
  * every matrix) is added to every row; then, with act, D (C's layout) = act(C), so C keeps the
- * pre-activation the backward needs. sgemm/dgemm return false, with C untouched, when the
+ * pre-activation the backward needs (or act'(pre-activation), with the derivative-saving forms). sgemm/dgemm return false, with C untouched, when the
  * packing buffers cannot be allocated.
  */
 struct GemmCall {
@@ -30,8 +36,9 @@ struct GemmCall {
 };
 
 /**
- * The activation for a GEMM epilogue (op: a U_* code of kernels.h), computing exactly what the
- * unary kernel computes for each element; null when op has no epilogue form. elementwise.cc.
+ * The activation for a GEMM epilogue (op: a U_* code of kernels.h, plus kActSaveDerivative),
+ * computing exactly what the unary kernel (and its backward, for the derivative) computes for each
+ * element; null when op has no epilogue form. elementwise.cc.
  */
 GemmActFn gemm_activation(bool f64, int op);
 

@@ -33,7 +33,8 @@ void unary_kernel(int op, DType dt, const void* x, void* out, int64_t n);
 void unary_backward_kernel(int op, DType dt, const void* x, const void* y, const void* gy, void* out, int64_t n);
 /**
  * Backward of act(x W^T + b) down to the pre-activation x (R, C): gx = gy * act'(x) (op U_GELU or
- * U_GELU_TANH; op < 0: identity, gx unused) and, when gbias is non-null, gbias = column sums of gx.
+ * U_GELU_TANH), gx = gy * x (op -2: x already holds act'(pre), kept by the GEMM epilogue), or
+ * identity (op -1, gx unused); and, when gbias is non-null, gbias = column sums of gx.
  */
 void bias_act_backward_kernel(int op, DType dt, const void* x, const void* gy, int64_t rows, int64_t cols, void* gx,
                               void* gbias);

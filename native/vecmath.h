@@ -14,6 +14,9 @@ struct VecMath {
   /** Exact (erf) GELU and out = gy * GELU'(x), via a relatively accurate erfc. */
   void (*gelu)(const float* x, float* y, int64_t n);
   void (*gelu_grad)(const float* x, const float* gy, float* out, int64_t n);
+  /** y = GELU(x) and x = GELU'(x) in one pass (the same bits as gelu and gelu_grad with gy = 1). */
+  void (*gelu_with_grad)(float* x, float* y, int64_t n);
+  void (*gelu_tanh_with_grad)(float* x, float* y, int64_t n);
   /** out = gy * d/dx geluTanh(x) */
   void (*gelu_tanh_grad)(const float* x, const float* gy, float* out, int64_t n);
   /** y = exp(x - shift); returns the sum of y (accumulated in double across blocks). */

@@ -16,6 +16,23 @@ void v_gelu_grad(const float* __restrict x, const float* __restrict gy, float* _
   for (int64_t i = 0; i < n; i++) o[i] = gy[i] * gelu_grad_core(x[i]);
 }
 
+// The derivative-saving GEMM epilogue (linearGelu): the forward computes GELU' while x is hot, so
+// the backward is a multiply. Each value is the core function's, exactly as the separate passes.
+void v_gelu_with_grad(float* __restrict x, float* __restrict y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    y[i] = gelu_core(v);
+    x[i] = gelu_grad_core(v);
+  }
+}
+void v_gelu_tanh_with_grad(float* __restrict x, float* __restrict y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    y[i] = gelu_tanh_core(v);
+    x[i] = gelu_tanh_grad_core(v);
+  }
+}
+
 void v_exp(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = exp_core(x[i]);
 }
@@ -72,8 +89,8 @@ float v_row_max(const float* __restrict x, int64_t n) {
   return m;
 }
 
-const VecMath kTable = {v_exp, v_tanh, v_sigmoid, v_gelu_tanh, v_gelu, v_gelu_grad, v_gelu_tanh_grad, v_exp_shift_sum,
-                        v_row_max};
+const VecMath kTable = {v_exp, v_tanh, v_sigmoid, v_gelu_tanh, v_gelu, v_gelu_grad, v_gelu_with_grad,
+                        v_gelu_tanh_with_grad, v_gelu_tanh_grad, v_exp_shift_sum, v_row_max};
 
 }  // namespace
 

@@ -47,6 +47,11 @@ export type ReduceOp = "sum" | "max" | "min" | "prod";
 
 /** Activations a GEMM can apply in its epilogue (and biasActivationBackward differentiates). */
 export type EpilogueActivation = "gelu" | "geluTanh";
+/**
+ * What biasActivationBackward's x holds: a pre-activation to differentiate (an activation), or
+ * "derivative": act'(pre-activation) already, as a GEMM with keepDerivative left it (gx = gy * x).
+ */
+export type BackwardActivation = EpilogueActivation | "derivative";
 
 export interface GemmParams {
   /** Number of matrices in the batch. */
@@ -75,11 +80,15 @@ export interface GemmParams {
   /**
    * Epilogue, fused into the GEMM while each tile is hot: bias (at least n values) is added to
    * every row of every C after alpha and beta; then, with activation, activationOut (C's layout,
-   * strides and offset) = activation(C), and C keeps the pre-activation the backward needs.
+   * strides and offset) = activation(C), and C keeps the pre-activation the backward needs, or with
+   * keepDerivative activation'(pre-activation) instead: each the same value the unfused activation
+   * and its backward (with gradient 1) compute, so biasActivationBackward("derivative") matches the
+   * unfused backward bit for bit while not evaluating the activation's derivative again.
    */
   bias?: FloatArray | null;
   activation?: EpilogueActivation | null;
   activationOut?: FloatArray | null;
+  keepDerivative?: boolean;
 }
 
 export interface StridedCopyParams {
@@ -185,12 +194,13 @@ export interface Backend {
   /** Batched GEMM: C = alpha op(A) op(B) + beta C, row-major. */
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams): void;
   /**
-   * Backward of activation(x W^T + b) down to its pre-activation x (R, C): gx = gy * act'(x), and
-   * gBias (when non-null) = the column sums of gx, written. activation null: identity (x and gx
-   * unused; gBias = column sums of gy). Sums run in row order per column, like reduce.
+   * Backward of activation(x W^T + b) down to its pre-activation x (R, C): gx = gy * act'(x)
+   * ("derivative": gx = gy * x, x holding act' already), and gBias (when non-null) = the column sums
+   * of gx, written. activation null: identity (x and gx unused; gBias = column sums of gy). Sums
+   * run in row order per column, like reduce.
    */
   biasActivationBackward(
-    activation: EpilogueActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
+    activation: BackwardActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
     gx: FloatArray | null, gBias: FloatArray | null,
   ): void;
   /** General strided copy (permute, slice, expand, cat, and their scatter-add backwards). */

@@ -51,6 +51,36 @@ describe("GEMM epilogue: bias and GELU", { skip }, () => {
       });
     }
 
+    for (const act of ["gelu", "geluTanh"] as EpilogueActivation[]) {
+      it(`${Ctor.name} ${act} keepDerivative: C holds act'(pre) as the unfused backward forms it, and the "derivative" backward multiplies by it`, () => {
+        let seed = 101;
+        for (const c of CASES) {
+          const [a, b, bias] = inputs(Ctor, c, seed += 3);
+          const n = c.m * c.n;
+          const deriv = new Ctor(n).fill(NaN) as FloatArray, post = new Ctor(n).fill(NaN) as FloatArray;
+          native!.gemm(a, b, deriv, params(c, { bias, activation: act, activationOut: post, keepDerivative: true }));
+          const pre = new Ctor(n) as FloatArray, wantAct = new Ctor(n) as FloatArray;
+          native!.gemm(a, b, pre, params(c, { bias, activation: act, activationOut: wantAct }));
+          assertSame(post, wantAct, `${JSON.stringify(c)} activation`);
+          const gy = randArray(Ctor, n, seed + 7);
+          const gxWant = new Ctor(n) as FloatArray, gbWant = new Ctor(c.n) as FloatArray;
+          native!.biasActivationBackward(act, pre, gy, c.m, c.n, gxWant, gbWant);
+          const gx = new Ctor(n) as FloatArray, gb = new Ctor(c.n) as FloatArray;
+          native!.biasActivationBackward("derivative", deriv, gy, c.m, c.n, gx, gb);
+          assertSame(gx, gxWant, `${JSON.stringify(c)} gx`);
+          assertSame(gb, gbWant, `${JSON.stringify(c)} gBias`);
+          // The TS reference keeps the same derivative (rounded to C's dtype).
+          const refDeriv = new Ctor(n) as FloatArray, refPost = new Ctor(n) as FloatArray;
+          tsBackend.gemm(a, b, refDeriv, params(c, { bias, activation: act, activationOut: refPost, keepDerivative: true }));
+          const tol = Ctor === Float64Array ? 1e-12 : 1e-4; // float32 pre-activations differ from the float64-accumulated reference
+          assertClose(deriv, refDeriv, tol, tol, `${JSON.stringify(c)} derivative vs reference`);
+          const refGx = new Ctor(n) as FloatArray;
+          tsBackend.biasActivationBackward("derivative", refDeriv, gy, c.m, c.n, refGx, null);
+          for (let i = 0; i < n; i++) assert.ok(Object.is(refGx[i], Ctor === Float32Array ? Math.fround(gy[i]! * refDeriv[i]!) : gy[i]! * refDeriv[i]!));
+        }
+      });
+    }
+
     it(`${Ctor.name}: 1 and 2 threads give bit-identical epilogues and backward`, () => {
       for (const c of [{ m: 300, n: 512, k: 128, tB: true }, { m: 2048, n: 128, k: 64 }]) {
         const [a, b, bias] = inputs(Ctor, c, 50);

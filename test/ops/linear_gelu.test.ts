@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import {
   DTypeError, ShapeError, Tensor, ValueError, amp, gelu, gradcheck, linear, linearGelu, manualSeed, nn, randn, tensor,
 } from "../../src/index.js";
-import { getNumThreads, setNumThreads } from "../../src/backend/index.js";
+import { backendInfo, getNumThreads, setNumThreads } from "../../src/backend/index.js";
 
 interface Case {
   name: string; approximate: "none" | "tanh"; x: number[]; xShape: number[]; weight: number[]; weightShape: number[];
@@ -51,7 +51,11 @@ describe("linearGelu", () => {
     }
   });
 
-  it("equals gelu(linear(x, W, b)) bit for bit, values and gradients, float32 and float64", () => {
+  // The fused op keeps GELU's derivative (in the pre-activation's dtype) for its backward. Native
+  // float32 forms it in float32 exactly as the unfused backward does; the TS reference computes
+  // in float64 and so rounds the kept float32 derivative once more than its unfused path.
+  const roundsDerivative = backendInfo().backend === "ts";
+  it("equals gelu(linear(x, W, b)): values bit for bit, gradients too natively and in float64", () => {
     for (const dtype of ["float32", "float64"] as const) {
       manualSeed(5);
       const x = randn([37, 129], { dtype, requiresGrad: true }), w = randn([70, 129], { dtype, requiresGrad: true });
@@ -63,7 +67,13 @@ describe("linearGelu", () => {
       const y2 = gelu(linear(x, w, b));
       y2.backward(g);
       same(y1.data, y2.data, `${dtype} y`);
-      [x.grad!, w.grad!, b.grad!].forEach((t, i) => same(grads1[i]!.data, t.data, `${dtype} grad ${i}`));
+      [x.grad!, w.grad!, b.grad!].forEach((t, i) => {
+        if (dtype === "float64" || !roundsDerivative) same(grads1[i]!.data, t.data, `${dtype} grad ${i}`);
+        else for (let j = 0; j < t.numel; j++) {
+          const a = grads1[i]!.data[j]!, e = t.data[j]!;
+          assert.ok(Math.abs(a - e) <= 1e-5 * (1 + Math.abs(e)), `${dtype} grad ${i}[${j}]: ${a} vs ${e}`);
+        }
+      });
     }
   });
 

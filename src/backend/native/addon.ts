@@ -21,7 +21,11 @@ export interface NativeAddon {
     alpha: number, beta: number, strideA: number, strideB: number, strideC: number,
     offsetA: number, offsetB: number, offsetC: number,
     bias?: F | null, activation?: number, activationOut?: F | null): void;
-  /** activation: a unary op code (gelu, geluTanh) or -1 for the identity; see Backend.biasActivationBackward. */
+  /**
+   * activation: a unary op code (gelu, geluTanh), -1 for the identity or -2 for x holding the saved
+   * derivative (gx = gy * x); see Backend.biasActivationBackward. gemm's activation + 256 keeps the
+   * derivative in C (GemmParams.keepDerivative).
+   */
   biasActBackward?(activation: number, x: F | null, gy: F, rows: number, cols: number, gx: F | null, gBias: F | null): void;
   unary(op: number, x: A, out: A): void;
   unaryBackward(op: number, x: F, y: F, gy: F, out: F): void;

@@ -22,6 +22,8 @@ const BINARY: readonly BinaryOp[] = [
 ];
 const REDUCE: readonly ReduceOp[] = ["sum", "max", "min", "prod"];
 const unaryCode = new Map(UNARY.map((op, i) => [op, i]));
+/** Added to a GEMM epilogue's activation code: C keeps act'(pre-activation) (native/gemm.h kActSaveDerivative). */
+const KEEP_DERIVATIVE = 256;
 /** The silu activation runs on the addon's unary kernels under the code after UNARY's (kernels.h's U_SILU). */
 const SILU_CODE = UNARY.length;
 const binaryCode = new Map(BINARY.map((op, i) => [op, i]));
@@ -174,7 +176,7 @@ function nativeKernels(N: NativeAddon): Backend {
       if ((bias && !sameType(a, bias)) || (act && !sameType(a, act)) || !N.biasActBackward) return tsBackend.gemm(a, b, c, p);
       N.gemm(a, b, c, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.alpha, p.beta,
         p.strideA, p.strideB, p.strideC, p.offsetA, p.offsetB, p.offsetC,
-        bias, p.activation ? unaryCode.get(p.activation)! : -1, act);
+        bias, p.activation ? unaryCode.get(p.activation)! + (p.keepDerivative ? KEEP_DERIVATIVE : 0) : -1, act);
     },
 
     biasActivationBackward(activation, x, gy, rows, cols, gx, gBias) {
@@ -182,7 +184,8 @@ function nativeKernels(N: NativeAddon): Backend {
       if (!N.biasActBackward || !same(x) || !same(gx) || !same(gBias)) {
         return tsBackend.biasActivationBackward(activation, x, gy, rows, cols, gx, gBias);
       }
-      N.biasActBackward(activation ? unaryCode.get(activation)! : -1, x, gy, rows, cols, gx, gBias);
+      const code = activation === null ? -1 : activation === "derivative" ? -2 : unaryCode.get(activation)!;
+      N.biasActBackward(code, x, gy, rows, cols, gx, gBias);
     },
 
     // silu (the LLaMA MLP's) is native; the other activations, scans and sort run on the TS reference.

@@ -1,7 +1,7 @@
 // Reference batched GEMM, C = alpha op(A) op(B) + beta C (+ bias, then activation into
 // activationOut), accumulating each row in float64; and the matching fused backward.
 
-import type { EpilogueActivation, FloatArray, GemmParams } from "../backend.js";
+import type { BackwardActivation, FloatArray, GemmParams } from "../backend.js";
 import { unary, unaryBackward } from "./elementwise.js";
 import { reduce } from "./reduce.js";
 
@@ -20,6 +20,7 @@ export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams)
   const bias = p.bias ?? null;
   const act = p.activation ? p.activationOut! : null;
   const row = new Float64Array(n);
+  const ones = p.keepDerivative && act ? new (c.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(n).fill(1) : null;
   for (let bi = 0; bi < batch; bi++) {
     const oa = offA + bi * p.strideA;
     const ob = offB + bi * p.strideB;
@@ -50,18 +51,27 @@ export function gemm(a: FloatArray, b: FloatArray, c: FloatArray, p: GemmParams)
       if (beta === 0) for (let j = 0; j < n; j++) c[cRow + j] = alpha * row[j]!;
       else for (let j = 0; j < n; j++) c[cRow + j] = alpha * row[j]! + beta * c[cRow + j]!;
       if (bias) for (let j = 0; j < n; j++) c[cRow + j]! += bias[j]!;
-      if (act) unary(p.activation!, c.subarray(cRow, cRow + n), act.subarray(cRow, cRow + n));
+      if (act) {
+        const pre = c.subarray(cRow, cRow + n);
+        unary(p.activation!, pre, act.subarray(cRow, cRow + n));
+        // act'(pre) * 1, exactly what the unfused backward multiplies the gradient by
+        if (ones) unaryBackward(p.activation!, pre, pre, ones, pre);
+      }
     }
   }
 }
 
 export function biasActivationBackward(
-  activation: EpilogueActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
+  activation: BackwardActivation | null, x: FloatArray | null, gy: FloatArray, rows: number, cols: number,
   gx: FloatArray | null, gBias: FloatArray | null,
 ): void {
   const n = rows * cols;
   let g = gy.subarray(0, n);
-  if (activation) {
+  if (activation === "derivative") {
+    const xs = x!, out = gx!;
+    for (let i = 0; i < n; i++) out[i] = g[i]! * xs[i]!;
+    g = out.subarray(0, n);
+  } else if (activation) {
     // The same element results as the unfused unaryBackward (GELU's derivative ignores y).
     const xs = x!.subarray(0, n), out = gx!.subarray(0, n);
     unaryBackward(activation, xs, xs, g, out);
