@@ -17,7 +17,7 @@ const step = (): void => {
   const l = nn.functional.crossEntropy(model.forward(x), y);
   l.backward();
   opt.step();
-  opt.zeroGrad();
+  opt.zeroGrad({ setToNone: false }); // as the trainer does
   l.item();
 };
 for (let i = 0; i < 5; i++) step();

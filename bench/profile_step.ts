@@ -19,7 +19,7 @@ const opt = new optim.AdamW(model.optimizerGroups(0.1), { lr: 1e-3, betas: [0.9,
 
 const timer = timeBackendCalls();
 const step = (): void => {
-  model.zeroGrad();
+  model.zeroGrad({ setToNone: false }); // as the trainer does
   model.forward(idx, targets).loss!.backward();
   opt.step();
 };
