@@ -190,7 +190,7 @@ template <class T> void bwd_task(const AttnArgs& a, int64_t bh, void* scratch) {
   }
 }
 
-const AttnKernels kTable = {fwd_rows<float>, fwd_rows<double>, bwd_task<float>, bwd_task<double>};
+constexpr AttnKernels kTable = {fwd_rows<float>, fwd_rows<double>, bwd_task<float>, bwd_task<double>};
 
 }  // namespace
 

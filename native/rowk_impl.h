@@ -365,18 +365,13 @@ template <class T> void col_accumulate(const T* x, int64_t rows, int64_t w, int6
   }
 }
 
-template <class T> RowKernelsT<T> make() {
-  RowKernelsT<T> k;
-  k.layernorm = layernorm<T>;
-  k.layernorm_bw_rows = layernorm_bw_rows<T>;
-  k.layernorm_bw_cols = layernorm_bw_cols<T>;
-  k.adam = adam<T>;
-  k.sgd = sgd<T>;
-  k.col_accumulate = col_accumulate<T>;
-  return k;
+// Constant-initialized (no code runs at load time): this file is built with the ISA's flags, and a
+// dynamic initializer would execute its instructions on CPUs that lack them.
+template <class T> constexpr RowKernelsT<T> kernels_of() {
+  return {layernorm<T>, layernorm_bw_rows<T>, layernorm_bw_cols<T>, adam<T>, sgd<T>, col_accumulate<T>};
 }
 
-const RowKernels kTable = {make<float>(), make<double>()};
+constexpr RowKernels kTable = {kernels_of<float>(), kernels_of<double>()};
 
 }  // namespace
 

@@ -89,8 +89,8 @@ float v_row_max(const float* __restrict x, int64_t n) {
   return m;
 }
 
-const VecMath kTable = {v_exp, v_tanh, v_sigmoid, v_gelu_tanh, v_gelu, v_gelu_grad, v_gelu_with_grad,
-                        v_gelu_tanh_with_grad, v_gelu_tanh_grad, v_exp_shift_sum, v_row_max};
+constexpr VecMath kTable = {v_exp, v_tanh, v_sigmoid, v_gelu_tanh, v_gelu, v_gelu_grad, v_gelu_with_grad,
+                            v_gelu_tanh_with_grad, v_gelu_tanh_grad, v_exp_shift_sum, v_row_max};
 
 }  // namespace
 
