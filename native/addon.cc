@@ -3,10 +3,12 @@
 // instruction set at load time with __builtin_cpu_supports (no -march=native anywhere).
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attention.h"
 #include "gemm.h"
 #include "napi_args.h"
+#include "pool.h"
 #include "rowk.h"
 #include "vecmath.h"
 
@@ -57,6 +59,7 @@ namespace {
 typedef bool (*GemmFn)(const GemmCall&);
 GemmFn g_sgemm = gemm_scalar::sgemm;
 GemmFn g_dgemm = gemm_scalar::dgemm;
+double (*g_fma_loop)(int64_t) = gemm_scalar::fma_loop;
 const char* g_isa = "scalar";
 
 void pick_isa() {
@@ -69,12 +72,12 @@ void pick_isa() {
   bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
   if (allow512 && has512 && __builtin_cpu_supports("fma")) {
-    g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_isa = "avx512";
+    g_sgemm = gemm_avx512::sgemm; g_dgemm = gemm_avx512::dgemm; g_fma_loop = gemm_avx512::fma_loop; g_isa = "avx512";
     g_vec = vecmath_avx512::table();
     g_attn = attention_avx512::table();
     g_rowk = rowk_avx512::table();
   } else if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_isa = "avx2";
+    g_sgemm = gemm_avx2::sgemm; g_dgemm = gemm_avx2::dgemm; g_fma_loop = gemm_avx2::fma_loop; g_isa = "avx2";
     g_vec = vecmath_avx2::table();
     g_attn = attention_avx2::table();
     g_rowk = rowk_avx2::table();
@@ -161,6 +164,40 @@ napi_value GetNumThreads(napi_env env, napi_callback_info) {
   return v;
 }
 
+// The float32 FMA peak of the kernels' ISA on the pool's threads, in FLOP/s: every thread runs the
+// register-only loop at once (so a shared core or a frequency drop with all cores busy shows), sized
+// to ~20 ms after a calibration run; the best of five runs (a busy neighbour on a shared machine).
+napi_value FmaPeak(napi_env env, napi_callback_info) {
+  struct Ctx { int64_t iters; double flops; } ctx = {1 << 16, 0};
+  auto body = [](void* p, int tid, int) {
+    Ctx* c = static_cast<Ctx*>(p);
+    double f = g_fma_loop(c->iters);
+    if (tid == 0) c->flops = f;
+  };
+  auto now = [] { timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; };
+  double best = 0;
+  int nt;
+  {
+    std::lock_guard<std::mutex> lk(kernel_mutex());
+    nt = pool_threads();
+    double t0 = now();
+    pool_run(nt, body, &ctx);
+    double dt = now() - t0;
+    ctx.iters = (int64_t)(ctx.iters * (0.02 / (dt > 1e-6 ? dt : 1e-6)));
+    if (ctx.iters < (1 << 16)) ctx.iters = 1 << 16;
+    for (int rep = 0; rep < 5; rep++) {
+      t0 = now();
+      pool_run(nt, body, &ctx);
+      dt = now() - t0;
+      double rate = ctx.flops * nt / dt;
+      if (rate > best) best = rate;
+    }
+  }
+  napi_value v;
+  napi_create_double(env, best, &v);
+  return v;
+}
+
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_string_utf8(env, g_isa, NAPI_AUTO_LENGTH, &v);
@@ -186,6 +223,7 @@ napi_value Init(napi_env env, napi_value exports) {
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},
     {"adamUpdateMany", AdamMany},
     {"sgdUpdate", Sgd}, {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"isa", Isa},
+    {"fmaPeak", FmaPeak},
     {"attentionForward", AttentionForward}, {"attentionBackward", AttentionBackward},
     {"rmsNorm", RmsNorm}, {"rmsNormBackward", RmsNormBackward}, {"rotaryEmb", RotaryEmb},
     {"rotaryEmbBackward", RotaryEmbBackward},

@@ -42,10 +42,16 @@ struct GemmCall {
  */
 GemmActFn gemm_activation(bool f64, int op);
 
+/**
+ * fma_loop: the micro-kernel's instruction alone, float32 FMAs on 12 independent register chains
+ * (enough to cover FMA latency x pipes on current x86 cores) for `iters` iterations, no memory
+ * traffic. Returns the FLOPs it did: timed, it gives the core's float32 FMA peak (for MFU figures).
+ */
 #define DESCENT_DECLARE_GEMM(ns)              \
   namespace ns {                              \
   bool sgemm(const GemmCall& call);           \
   bool dgemm(const GemmCall& call);           \
+  double fma_loop(int64_t iters);             \
   }
 
 DESCENT_DECLARE_GEMM(gemm_avx512)

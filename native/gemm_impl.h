@@ -446,11 +446,32 @@ bool run_gemm(const GemmCall& call) {
   return true;
 }
 
+template <class V> double fma_chains(int64_t iters) {
+  typedef typename V::R R;
+  typedef typename V::T T;
+  enum { CHAINS = 12, W = V::W };
+  const R a = V::set1((T)0.999999), b = V::set1((T)1e-7);
+  R x[CHAINS];
+#pragma GCC unroll 12
+  for (int i = 0; i < CHAINS; i++) x[i] = V::set1((T)(i + 1));
+  for (int64_t it = 0; it < iters; it++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < CHAINS; i++) x[i] = V::fma(x[i], a, b);
+  }
+  T out[CHAINS * W], s = 0;
+  for (int i = 0; i < CHAINS; i++) V::store(out + i * W, x[i]);
+  for (int i = 0; i < CHAINS * W; i++) s += out[i];
+  volatile T sink = s;  // keeps the chains alive
+  (void)sink;
+  return 2.0 * CHAINS * W * (double)iters;
+}
+
 }  // namespace
 
 namespace DESCENT_GEMM_NS {
 bool sgemm(const GemmCall& call) { return run_gemm<VF>(call); }
 bool dgemm(const GemmCall& call) { return run_gemm<VD>(call); }
+double fma_loop(int64_t iters) { return fma_chains<VF>(iters); }
 }  // namespace DESCENT_GEMM_NS
 
 }  // namespace descent

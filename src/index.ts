@@ -2,7 +2,7 @@
 //   import { tensor, randn, noGrad, nn, optim, autograd, gradcheck } from "descent";
 
 export {
-  type Backend, type BackendInfo, backendInfo, getBackend, getNumThreads, setBackend, setNumThreads,
+  type Backend, type BackendInfo, backendInfo, getBackend, getNumThreads, measurePeakFlops, setBackend, setNumThreads,
 } from "./backend/index.js";
 export * from "./util/dtype.js";
 export * from "./util/errors.js";

@@ -3,7 +3,7 @@
 
 import { DescentError } from "../util/errors.js";
 import type { Backend } from "./backend.js";
-import { loadNativeBackend, nativeInfo, nativeLoadError } from "./native/index.js";
+import { loadNativeBackend, measureFmaPeak, nativeInfo, nativeLoadError } from "./native/index.js";
 import { tsBackend } from "./ts/index.js";
 
 export type { Backend } from "./backend.js";
@@ -53,6 +53,14 @@ export interface BackendInfo {
   isa: string | null;
   /** Threads the native kernels use (1 for the TS backend). */
   threads: number;
+}
+
+/**
+ * The float32 FMA peak (FLOP/s) of the backend in use: measured on the native kernels' threads
+ * (about 0.1 s), null on the TypeScript backend, whose ceiling is not the hardware's.
+ */
+export function measurePeakFlops(): number | null {
+  return getBackend().name === "native" ? measureFmaPeak() : null;
 }
 
 export function backendInfo(): BackendInfo {

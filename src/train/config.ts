@@ -59,8 +59,9 @@ export interface TrainConfig {
 export type NumericTrainKey = Exclude<keyof TrainConfig, "precision">;
 
 /**
- * Stated peak for MFU: the 2-core AVX-512 development machine's measured float32 GEMM rate at
- * 1024³ (about 200 GFLOP/s, bench/README.md). A configurable assumption, not measured per run.
+ * Stated peak for MFU when none is given: the 2-core AVX-512 development machine's float32 GEMM
+ * rate at 1024³ (about 200 GFLOP/s, bench/README.md), an assumption. `descent train` passes this
+ * machine's measured FMA peak instead (measurePeakFlops(), native backend); library users can too.
  */
 export const DEFAULT_PEAK_FLOPS = 200e9;
 

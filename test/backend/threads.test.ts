@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { availableCores, backendInfo, getNumThreads, setNumThreads } from "../../src/backend/index.js";
-import { nativeInfo } from "../../src/backend/native/index.js";
+import { availableCores, backendInfo, getNumThreads, measurePeakFlops, setNumThreads } from "../../src/backend/index.js";
+import { measureFmaPeak, nativeInfo } from "../../src/backend/native/index.js";
 import { ValueError } from "../../src/util/errors.js";
 import { skip } from "./helpers.js";
 
@@ -25,6 +25,20 @@ describe("native thread count", { skip }, () => {
       // Without force the count is capped at the cores available.
       setNumThreads(availableCores() + 5);
       assert.equal(getNumThreads(), availableCores());
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
+  it("measureFmaPeak: the float32 FMA peak in FLOP/s on the pool's threads (the MFU denominator)", () => {
+    const prev = getNumThreads();
+    try {
+      setNumThreads(1);
+      const one = measureFmaPeak()!;
+      // An x86 core with FMA does 16-64 float32 FLOPs a cycle at 1-6 GHz; the forced scalar path
+      // (DESCENT_ISA=scalar) still a few a cycle. Anything outside 1e9-1e12 is a unit or timing bug.
+      assert.ok(Number.isFinite(one) && one > 1e9 && one < 1e12, `1 thread: ${one} FLOP/s`);
+      assert.equal(measurePeakFlops() === null, backendInfo().backend !== "native");
     } finally {
       setNumThreads(prev);
     }

@@ -72,6 +72,8 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;
+  /** The kernels' float32 FMA peak on the pool's threads, FLOP/s (a ~0.1 s register-only loop). */
+  fmaPeak(): number;
 }
 
 export const ADDON_FILE = join("build", "Release", "descent_native.node");

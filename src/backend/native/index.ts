@@ -83,6 +83,17 @@ export function nativeInfo(): NativeInfo | null {
   return addon ? { isa: addon.isa(), threads: addon.getNumThreads() } : null;
 }
 
+/**
+ * The machine's float32 FMA peak in FLOP/s, measured: the native kernels' widest FMA instruction
+ * on independent register chains, on every thread the kernels use at once (about 0.1 s; the best
+ * of five runs). The ceiling a GEMM can reach, so the denominator of an MFU figure. Null without
+ * the addon.
+ */
+export function measureFmaPeak(): number | null {
+  tryLoad();
+  return addon ? addon.fmaPeak() : null;
+}
+
 export interface SetNumThreadsOptions {
   /** Use n even when it exceeds the cores available (oversubscription; default false: capped). */
   force?: boolean;

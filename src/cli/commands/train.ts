@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { setNumThreads } from "../../backend/index.js";
+import { getNumThreads, measurePeakFlops, setNumThreads } from "../../backend/index.js";
 import { prepareData } from "../../data/dataset.js";
 import { TokenizerError } from "../../data/errors.js";
 import { CheckpointMismatchError } from "../../train/checkpoint_errors.js";
@@ -102,10 +102,30 @@ function resumedSettings(s: TrainSettings, ckpt: ReturnType<typeof readCheckpoin
   return { train, modelConfig, extra, warnings };
 }
 
+/** Where the MFU denominator came from: --peak-flops, this machine's measured FMA peak, or the default assumption. */
+export interface PeakFlopsSource {
+  kind: "given" | "measured" | "assumed";
+  /** Threads the measurement ran on (measured only). */
+  threads?: number;
+}
+
+/**
+ * The peak FLOP/s for the MFU figure: --peak-flops when given, else this machine's float32 FMA
+ * peak measured on the kernels' threads (about 0.1 s; the native backend), else `fallback` (the
+ * default assumption, or a resumed checkpoint's setting).
+ */
+function resolvePeakFlops(explicit: boolean, value: number): { peakFlops: number; source: PeakFlopsSource } {
+  if (explicit) return { peakFlops: value, source: { kind: "given" } };
+  const measured = measurePeakFlops();
+  if (measured !== null && Number.isFinite(measured) && measured > 0) return { peakFlops: measured, source: { kind: "measured", threads: getNumThreads() } };
+  return { peakFlops: value, source: { kind: "assumed" } };
+}
+
 export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAnomaly?: boolean } = {}): Promise<TrainSummary> {
   const detectAnomaly = opts.detectAnomaly ?? false;
   const err = (t: string) => io.err(t.endsWith("\n") ? t : t + "\n");
   if (s.run.threads !== undefined) setNumThreads(s.run.threads);
+  let peakSource: PeakFlopsSource;
   let trainer: Trainer;
   let runDir: string;
   const metricsPath = (d: string) => join(d, "metrics.jsonl");
@@ -116,6 +136,9 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     if (s.run.out !== undefined && resolve(s.run.out) !== runDir) throw new UsageError(`--out ${s.run.out} differs from the resumed run's directory ${runDir}; a resumed run continues in its own directory`);
     const { train, modelConfig, extra, warnings } = resumedSettings(s, ckpt);
     for (const w of warnings) err(w);
+    const peak = resolvePeakFlops(s.explicit.has("peakFlops"), train.peakFlops);
+    train.peakFlops = peak.peakFlops;
+    peakSource = peak.source;
     const dataPath = s.run.data ?? extra.dataPath ?? undefined;
     let data: Awaited<ReturnType<typeof prepareData>>;
     try {
@@ -143,10 +166,13 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     const data = await prepareData({ data: s.run.data, tokenizer: s.run.tokenizer, blockSize: s.train.blockSize });
     const arch = architecture(s.run.arch);
     const modelConfig = arch.validate({ vocabSize: data.tokenizer.vocabSize, blockSize: s.train.blockSize, ...s.model });
+    const peak = resolvePeakFlops(s.explicit.has("peakFlops"), s.train.peakFlops);
+    peakSource = peak.source;
+    const trainConfig: TrainConfig = { ...s.train, peakFlops: peak.peakFlops };
     manualSeed(s.train.seed);
     const model = arch.create(modelConfig);
     const extra: RunExtra = { tokenizer: s.run.tokenizer, dataPath: s.run.data === undefined ? null : resolve(s.run.data), data: { sha256: data.summary.sha256, tokens: data.summary.tokens, source: data.summary.source } };
-    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: s.train, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown>, detectAnomaly });
+    trainer = new Trainer({ model, train: data.splits.train, val: data.splits.val, config: trainConfig, tokenizer: data.tokenizer, outDir: runDir, modelConfig, arch: arch.name, extra: extra as unknown as Record<string, unknown>, detectAnomaly });
     mkdirSync(runDir, { recursive: true });
     writeFileAtomic(join(runDir, "data.json"), JSON.stringify(data.summary, null, 2) + "\n");
     const d = data.summary;
@@ -189,7 +215,7 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
     }
   }
   const done = summary as TrainSummary; // run() returned (a throw would have left through finally)
-  io.out(formatSummary(done, runDir, readMetrics(metricsPath(runDir)).map((r) => r.loss)));
+  io.out(formatSummary(done, runDir, readMetrics(metricsPath(runDir)).map((r) => r.loss), peakSource));
   if (reportPath) err(`report: ${reportPath}`);
   if (done.interrupted) {
     err(`stopped at step ${summary.step} of ${summary.totalSteps}; checkpoint saved to ${done.checkpoint}\nresume with: descent train --resume ${runDir}`);
@@ -198,11 +224,19 @@ export async function trainCommand(s: TrainSettings, io: CliIO, opts: { detectAn
   return done;
 }
 
-export function formatSummary(s: TrainSummary, runDir: string, losses: readonly number[] = []): string {
+function describePeak(peakFlops: number, source: PeakFlopsSource): string {
+  const gflops = `${(peakFlops / 1e9).toFixed(peakFlops < 1e11 ? 1 : 0)} GFLOP/s`;
+  if (source.kind === "measured") {
+    return `this machine's float32 FMA peak, ${gflops} measured on ${source.threads} thread${source.threads === 1 ? "" : "s"} (--peak-flops sets one)`;
+  }
+  return `${source.kind === "given" ? "the given" : "an assumed"} peak of ${gflops} (--peak-flops)`;
+}
+
+export function formatSummary(s: TrainSummary, runDir: string, losses: readonly number[] = [], peak: PeakFlopsSource = { kind: "assumed" }): string {
   const lines = [
     `run: ${runDir}`,
     `steps ${s.step}/${s.totalSteps} (${s.stepsThisRun} this run), ${fmtInt(s.tokens)} tokens in ${formatDuration(s.wallSec)} (${formatDuration(s.trainSec)} in training steps): ` +
-      `${fmtInt(s.tokensPerSec)} tokens/s` + (s.mfu === null ? "" : `, MFU ${(100 * s.mfu).toFixed(2)} % of an assumed peak of ${(s.peakFlops / 1e9).toFixed(0)} GFLOP/s (--peak-flops)`),
+      `${fmtInt(s.tokensPerSec)} tokens/s` + (s.mfu === null ? "" : `, MFU ${(100 * s.mfu).toFixed(2)} % of ${describePeak(s.peakFlops, peak)}`),
     `val loss ${s.lastValLoss === null ? "-" : s.lastValLoss.toFixed(4)} (best ${s.bestValLoss === null ? "-" : s.bestValLoss.toFixed(4)}), ` +
       `unigram entropy of the training tokens ${s.unigramEntropy.toFixed(4)} nats/token`,
     ...(losses.length > 1 ? [`loss ${sparkline(losses)} ${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} (${losses.length} steps)`] : []),

@@ -63,7 +63,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { flag: "--arch", key: "arch", target: "run", kind: "string", help: `model architecture: ${Object.keys(ARCHITECTURES).join(", ")}`, default: "gpt", choices: Object.keys(ARCHITECTURES) },
   T("--sample-tokens", "sampleTokens", "int", "tokens generated for the final sample (0: none)"),
   T("--sample-temperature", "sampleTemperature", "number", "temperature of the final sample (0: greedy)"),
-  T("--peak-flops", "peakFlops", "number", "peak FLOP/s the MFU figure divides by (an assumption; default: this project's measured 2-core GEMM peak)"),
+  T("--peak-flops", "peakFlops", "number", "peak FLOP/s the MFU figure divides by (default: this machine's float32 FMA peak, measured at start on the native backend; 200e9 on the TypeScript one)"),
   T("--health-interval", "healthInterval", "int", "log gradient health (per-layer grad and weight norms, update/weight ratios) to metrics.jsonl every N steps (0: never)"),
   T("--spike-factor", "spikeFactor", "number", "warn when the loss exceeds this × its running median (0: off)"),
   T("--grad-norm-warn", "gradNormWarn", "number", "warn when the gradient norm before clipping exceeds this (0: off)"),
