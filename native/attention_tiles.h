@@ -8,12 +8,8 @@
 #include <string.h>
 
 #include "attention.h"
-#include "simd_vec.h"
+#include "simd_vec.h"  // also brings <immintrin.h> on the SIMD builds
 #include "vecmath_core.h"
-
-#if defined(DESCENT_ISA_AVX512) || defined(DESCENT_ISA_AVX2)
-#include <immintrin.h>
-#endif
 
 namespace descent {
 namespace {
