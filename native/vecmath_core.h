@@ -101,11 +101,15 @@ inline GeluParts gelu_parts(float x) {
   return r;
 }
 
-// Clamp to [-30, 10] as two selects (vminps/vmaxps): written as one nested ternary, GCC if-converts
-// it by evaluating gelu_parts once per branch (measured 2x slower).
+// Caps x at 10 (erfc(-x/sqrt2) is 2 in float there and gelu_core overrides larger x; the cap keeps
+// exp(-x^2/2) from going denormal on the way). A signed minimum of the bit patterns (vpminsd),
+// which leaves every negative x alone: as a float select, GCC carried the capped case through
+// every later operation as extra blends (19 a vector on AVX2; 10 now, 25 % faster). No lower
+// clamp: x < -30 is overridden and costs the same as x in [-30, -14], where the results are
+// already denormal. Same bits as the two-sided clamp for every float (all 2^32 checked).
 inline float gelu_clamp(float x) {
-  float xc = x > 10.0f ? 10.0f : x;
-  return xc < -30.0f ? -30.0f : xc;
+  const int32_t b = f2i(x), ten = f2i(10.0f);
+  return i2f(b < ten ? b : ten);
 }
 
 inline float gelu_core(float x) {
