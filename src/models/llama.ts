@@ -7,6 +7,7 @@
 // groups) and samples with the shared loop of language_model.ts.
 // Legend: B batch, T time, C channels (nEmbd), V vocabulary, L layers.
 
+import { markGraphOwned } from "../autograd/saved_memory.js";
 import { crossEntropy } from "../nn/functional/cross_entropy.js";
 import { normal_ } from "../nn/init.js";
 import { ModuleList } from "../nn/layers/container.js";
@@ -23,7 +24,7 @@ import type { FloatDType } from "../util/dtype.js";
 import { Generator } from "../util/rng.js";
 import { CausalLMBase } from "./causal_lm_base.js";
 import type { LanguageModelOutput } from "./language_model.js";
-import { LlamaDecoderLayer, type RopeTables } from "./llama_blocks.js";
+import { LlamaDecoderLayer, type RopeTables, isStockLlamaLayer } from "./llama_blocks.js";
 import { type LlamaConfig, type LlamaConfigInput, validateLlamaConfig } from "./llama_config.js";
 import { checkTokenInputs } from "./tokens.js";
 
@@ -56,17 +57,30 @@ export class LlamaModel extends Module {
     this.registerBuffer("rotary_sin", sin, { persistent: false });
   }
 
-  /** x (B, T, C) embedded tokens -> (B, T, C) after the layers and the final norm. */
-  forward(x: Tensor): Tensor {
-    return this.norm.forward(this.trunk(x));
+  /**
+   * x (B, T, C) embedded tokens -> (B, T, C) after the layers and the final norm. `stock` (for
+   * Llama.forward, when stockLayers() holds and x is a temporary handed to this call only): the
+   * activations between layers are temporaries only graph nodes see, recycled after backward.
+   */
+  forward(x: Tensor, stock = false): Tensor {
+    return this.norm.forward(this.trunk(x, stock));
   }
 
-  /** x (B, T, C) -> (B, T, C) after the decoder layers, before the final norm. */
-  trunk(x: Tensor): Tensor {
+  /** x (B, T, C) -> (B, T, C) after the decoder layers, before the final norm; `stock` as in forward. */
+  trunk(x: Tensor, stock = false): Tensor {
     const rope: RopeTables = { cos: this.rotary_cos, sin: this.rotary_sin };
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, rope);
+    if (stock) markGraphOwned(h);
+    for (const layer of this.layers) {
+      h = layer.forward(h, rope);
+      if (stock) markGraphOwned(h); // the next layer's input or the final norm's, nothing else's
+    }
     return h;
+  }
+
+  /** Whether the final norm and every layer are this library's own classes (see isStockLlamaLayer). */
+  stockLayers(): boolean {
+    return this.constructor === LlamaModel && this.norm.constructor === RMSNorm && [...this.layers].every((l) => isStockLlamaLayer(l));
   }
 }
 
@@ -121,7 +135,12 @@ export class Llama extends CausalLMBase<LlamaConfig> {
   forward(idx: Tensor, targets: Tensor | null = null): LanguageModelOutput {
     checkTokenInputs("Llama.forward", idx, targets, this.config.blockSize, this.config.vocabSize);
     const [B, T] = idx.shape as [number, number];
-    const logits = this.lm_head.forward(this.model.forward(this.model.embed_tokens.forward(idx))); // (B, T, V)
+    // With stock layers the embeddings, the layers' outputs and the final norm's are temporaries
+    // only graph nodes see: their storage goes back to the buffer pool after backward.
+    const stock = this.lm_head.constructor === Linear && this.model.stockLayers();
+    const normed = this.model.forward(this.model.embed_tokens.forward(idx), stock);
+    if (stock) markGraphOwned(normed);
+    const logits = this.lm_head.forward(normed); // (B, T, V)
     if (targets === null || targets === undefined) return { logits, loss: null };
     const V = this.config.vocabSize;
     const loss = crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: -1 });

@@ -4,6 +4,7 @@
 // Legend: B batch, T time, C channels (nEmbd), H query heads, Hkv key/value heads, D head dim
 // (C / H), R = H / Hkv query heads per kv head, F intermediate size.
 
+import { markGraphOwned, recycleUnsaved } from "../autograd/saved_memory.js";
 import { silu } from "../nn/functional/activations.js";
 import { scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Linear } from "../nn/layers/linear.js";
@@ -70,16 +71,33 @@ export class LlamaAttention extends Module {
     const [B, T] = x.shape as [number, number, number];
     const H = this.nHead, Hkv = this.nKvHeads, D = this.headDim, R = H / Hkv;
     const heads = (t: Tensor, n: number): Tensor => transpose(reshape(t, [B, T, n, D]), 1, 2); // (B, n, T, D)
-    const q = applyRotaryEmb(heads(this.q_proj.forward(x), H), rope.cos, rope.sin); // (B, H, T, D)
-    const k = applyRotaryEmb(heads(this.k_proj.forward(x), Hkv), rope.cos, rope.sin); // (B, Hkv, T, D)
-    const v = heads(this.v_proj.forward(x), Hkv); // (B, Hkv, T, D)
+    // With stock projections every tensor below is a temporary only ops see: the projections
+    // rotary consumed (it saves only the tables) go back to the buffer pool at once, the ones
+    // attention and o_proj save once backward has freed them.
+    const stock = [this.q_proj, this.k_proj, this.v_proj, this.o_proj].every((l) => l.constructor === Linear);
+    const rotate = (proj: Tensor, n: number): Tensor => {
+      const r = applyRotaryEmb(heads(proj, n), rope.cos, rope.sin);
+      if (stock) recycleUnsaved(proj);
+      return stock ? markGraphOwned(r) : r;
+    };
+    const q = rotate(this.q_proj.forward(x), H); // (B, H, T, D)
+    const k = rotate(this.k_proj.forward(x), Hkv); // (B, Hkv, T, D)
+    const vp = this.v_proj.forward(x);
+    if (stock) markGraphOwned(vp);
+    const v = heads(vp, Hkv); // (B, Hkv, T, D)
     // Group the query heads by their kv head: (B, Hkv, R, T, D) against k, v (B, Hkv, 1, T, D).
     const y = scaledDotProductAttention(reshape(q, [B, Hkv, R, T, D]), unsqueeze(k, 2), unsqueeze(v, 2), {
       isCausal: true,
       dropoutP: this.training ? this.dropoutP : 0,
       ...(this.dropoutGenerator ? { generator: this.dropoutGenerator } : {}),
     }); // (B, Hkv, R, T, D)
+    if (stock) markGraphOwned(y);
     const merged = reshape(transpose(reshape(y, [B, H, T, D]), 1, 2), [B, T, H * D]); // heads side by side
+    if (stock) {
+      // With one head or one position the merge is a view of y, which must then stay.
+      if (merged.data.buffer !== y.data.buffer) recycleUnsaved(y);
+      markGraphOwned(merged);
+    }
     return this.o_proj.forward(merged);
   }
 }
@@ -104,8 +122,12 @@ export class LlamaMLP extends Module {
 
   /** x (..., C) -> (..., C). */
   forward(x: Tensor): Tensor {
-    const gate = this.gate_proj.forward(x); // (..., F)
-    return this.down_proj.forward(mul(silu(gate), this.up_proj.forward(x)));
+    // With stock projections the gate, its silu, the up projection and their product are
+    // temporaries only the ops that save them see: recycled once backward has freed those.
+    const stock = [this.gate_proj, this.up_proj, this.down_proj].every((l) => l.constructor === Linear);
+    const own = (t: Tensor): Tensor => (stock ? markGraphOwned(t) : t);
+    const gate = own(this.gate_proj.forward(x)); // (..., F)
+    return this.down_proj.forward(own(mul(own(silu(gate)), own(this.up_proj.forward(x)))));
   }
 }
 
@@ -127,7 +149,33 @@ export class LlamaDecoderLayer extends Module {
 
   /** x (B, T, C) -> (B, T, C). */
   forward(x: Tensor, rope: RopeTables): Tensor {
-    const h = add(x, this.self_attn.forward(this.input_layernorm.forward(x), rope));
-    return add(h, this.mlp.forward(this.post_attention_layernorm.forward(h)));
+    if (!isStockLlamaLayer(this)) {
+      const h = add(x, this.self_attn.forward(this.input_layernorm.forward(x), rope));
+      return add(h, this.mlp.forward(this.post_attention_layernorm.forward(h)));
+    }
+    // As GPT's Block: the normalized inputs and the mid-layer residual are temporaries only graph
+    // nodes see (recycled after backward); the attention and MLP outputs feed only the residual
+    // adds, which save nothing, so they go back to the pool as soon as the add has run.
+    const a = this.self_attn.forward(markGraphOwned(this.input_layernorm.forward(x)), rope);
+    const h = add(x, a);
+    recycleUnsaved(a);
+    markGraphOwned(h);
+    const m = this.mlp.forward(markGraphOwned(this.post_attention_layernorm.forward(h)));
+    const out = add(h, m);
+    recycleUnsaved(m);
+    return out;
   }
+}
+
+/**
+ * Whether `m` is a LlamaDecoderLayer built only from this file's layer classes (none swapped or
+ * subclassed): then no layer keeps a reference to a tensor it is given or returns, which
+ * markGraphOwned needs.
+ */
+export function isStockLlamaLayer(m: unknown): boolean {
+  if (!(m instanceof LlamaDecoderLayer) || m.constructor !== LlamaDecoderLayer) return false;
+  const { self_attn: a, mlp, input_layernorm: n1, post_attention_layernorm: n2 } = m;
+  return n1.constructor === RMSNorm && n2.constructor === RMSNorm && a.constructor === LlamaAttention &&
+    mlp.constructor === LlamaMLP &&
+    [a.q_proj, a.k_proj, a.v_proj, a.o_proj, mlp.gate_proj, mlp.up_proj, mlp.down_proj].every((l) => l.constructor === Linear);
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { Generator, Tensor, manualSeed, tensor } from "../../src/index.js";
 import { markGraphOwned, recycleUnsaved } from "../../src/autograd/saved_memory.js";
-import { GPT } from "../../src/models/index.js";
+import { GPT, Llama } from "../../src/models/index.js";
 import { Linear } from "../../src/nn/layers/linear.js";
 import { MLP } from "../../src/nn/layers/mlp.js";
 import { ReLU } from "../../src/nn/layers/activation.js";
@@ -120,6 +120,69 @@ describe("GPT activations", () => {
     }
     assert.deepEqual([...first.logits.data], kept);
   });
+});
+
+describe("Llama activations", () => {
+  const base = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 4, nKvHeads: 2, nEmbd: 64, multipleOf: 32 };
+  const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
+  const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
+
+  function warmForwardBytes(model: Llama): number {
+    for (let i = 0; i < 2; i++) {
+      model.zeroGrad();
+      model.forward(idx, targets).loss!.backward();
+    }
+    model.zeroGrad();
+    resetPoolStats();
+    const out = model.forward(idx, targets);
+    const bytes = poolStats().allocatedBytes;
+    out.loss!.backward();
+    return bytes;
+  }
+
+  it("a warm forward takes its activations from the pool; a subclassed projection turns that layer's off", () => {
+    clearPool();
+    const stock = warmForwardBytes(new Llama(base, { generator: new Generator(0) }));
+    clearPool();
+    const custom = new Llama(base, { generator: new Generator(0) });
+    class MyLinear extends Linear {}
+    const layer = [...custom.model.layers][1]!;
+    const [outF, inF] = layer.mlp.down_proj.weight.shape as [number, number];
+    const mine = new MyLinear(inF, outF, { bias: false });
+    mine.weight.data.set(layer.mlp.down_proj.weight.data);
+    layer.mlp.down_proj = mine; // might keep what it is given: nothing in this layer or between layers is marked
+    const swapped = warmForwardBytes(custom);
+    // That layer's (2, 16, 64) float32 temporaries (8 KiB each) and its wider MLP ones now come fresh.
+    assert.ok(stock + 4 * 8192 <= swapped, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
+  });
+
+  for (const [what, cfg] of [
+    ["grouped-query heads with attention dropout", { ...base, dropout: 0.1 }],
+    ["one head (the head merge is a view of attention's output)", { ...base, nHead: 1, nKvHeads: 1 }],
+  ] as const) {
+    it(`${what}: loss, gradients and the logits the caller holds are the same with recycling and poison on`, () => {
+      const run = (poison: boolean): number[] => {
+        clearPool();
+        setPoolPoison(poison);
+        manualSeed(7); // the same dropout masks in both runs
+        const model = new Llama(cfg, { generator: new Generator(0) });
+        const first = model.forward(idx, targets);
+        first.loss!.backward();
+        let loss = 0;
+        for (let i = 0; i < 3; i++) {
+          model.zeroGrad();
+          const out = model.forward(idx, targets);
+          out.loss!.backward();
+          loss = out.loss!.item();
+        }
+        const grads = [...model.parameters()].flatMap((p) => [...p.grad!.data.slice(0, 4)]);
+        return [loss, ...first.logits.data.slice(0, 16), ...grads];
+      };
+      const recycled = run(true);
+      assert.ok(recycled.every((v) => Number.isFinite(v)), "no poisoned (NaN) value reached a result");
+      assert.deepEqual(recycled, run(false));
+    });
+  }
 });
 
 describe("MLP activations", () => {
