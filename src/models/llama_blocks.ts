@@ -71,20 +71,28 @@ export class LlamaAttention extends Module {
     const [B, T] = x.shape as [number, number, number];
     const H = this.nHead, Hkv = this.nKvHeads, D = this.headDim, R = H / Hkv;
     const heads = (t: Tensor, n: number): Tensor => transpose(reshape(t, [B, T, n, D]), 1, 2); // (B, n, T, D)
-    // With stock projections every tensor below is a temporary only ops see: the projections
-    // rotary consumed (it saves only the tables) go back to the buffer pool at once, the ones
-    // attention and o_proj save once backward has freed them.
+    // With stock projections every tensor below is a temporary only ops see. The ones no node
+    // saves (the projections, their head-split copies that rotary consumed: it saves only the
+    // tables) go back to the buffer pool as soon as their consumer ran, the ones attention and
+    // o_proj save once backward has freed them.
     const stock = [this.q_proj, this.k_proj, this.v_proj, this.o_proj].every((l) => l.constructor === Linear);
-    const rotate = (proj: Tensor, n: number): Tensor => {
-      const r = applyRotaryEmb(heads(proj, n), rope.cos, rope.sin);
-      if (stock) recycleUnsaved(proj);
+    const consumed = (t: Tensor, by: Tensor): void => {
+      if (stock && by.data.buffer !== t.data.buffer) recycleUnsaved(t); // a view of t must keep it
+    };
+    const split = (proj: Tensor, n: number): Tensor => {
+      const t = heads(proj, n);
+      consumed(proj, t);
+      return t;
+    };
+    const rotate = (t: Tensor): Tensor => {
+      const r = applyRotaryEmb(t, rope.cos, rope.sin);
+      consumed(t, r);
       return stock ? markGraphOwned(r) : r;
     };
-    const q = rotate(this.q_proj.forward(x), H); // (B, H, T, D)
-    const k = rotate(this.k_proj.forward(x), Hkv); // (B, Hkv, T, D)
-    const vp = this.v_proj.forward(x);
-    if (stock) markGraphOwned(vp);
-    const v = heads(vp, Hkv); // (B, Hkv, T, D)
+    const q = rotate(split(this.q_proj.forward(x), H)); // (B, H, T, D)
+    const k = rotate(split(this.k_proj.forward(x), Hkv)); // (B, Hkv, T, D)
+    const v = split(this.v_proj.forward(x), Hkv); // (B, Hkv, T, D)
+    if (stock) markGraphOwned(v);
     // Group the query heads by their kv head: (B, Hkv, R, T, D) against k, v (B, Hkv, 1, T, D).
     const y = scaledDotProductAttention(reshape(q, [B, Hkv, R, T, D]), unsqueeze(k, 2), unsqueeze(v, 2), {
       isCausal: true,
@@ -93,11 +101,8 @@ export class LlamaAttention extends Module {
     }); // (B, Hkv, R, T, D)
     if (stock) markGraphOwned(y);
     const merged = reshape(transpose(reshape(y, [B, H, T, D]), 1, 2), [B, T, H * D]); // heads side by side
-    if (stock) {
-      // With one head or one position the merge is a view of y, which must then stay.
-      if (merged.data.buffer !== y.data.buffer) recycleUnsaved(y);
-      markGraphOwned(merged);
-    }
+    consumed(y, merged); // with one head or one position the merge is a view of y
+    if (stock) markGraphOwned(merged);
     return this.o_proj.forward(merged);
   }
 }

@@ -7,6 +7,7 @@ import type { FloatArray } from "../../backend/backend.js";
 import { record } from "../../autograd/index.js";
 import { fmt, numel, shapesEqual } from "../../shape/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { type DType, allocate, promoteTypes } from "../../util/dtype.js";
 import { ShapeError, ValueError } from "../../util/errors.js";
 import { castTensor, requireFloat, requireTensor } from "../operand.js";
@@ -55,15 +56,15 @@ export function rmsNorm(
   const W = wc ? (wc.data as FloatArray) : null;
   const cols = numel(shape);
   const rows = cols === 0 ? 0 : x.numel / cols;
-  const out = allocate(dtype, x.numel) as FloatArray;
-  const rstd = allocate(dtype, rows) as FloatArray;
+  const out = allocateUninit(dtype, x.numel) as FloatArray; // the kernels write every element
+  const rstd = allocateUninit(dtype, rows) as FloatArray;
   const be = getBackend();
   if (rows > 0) be.rmsNorm(X, W, rows, cols, epsilon, out, rstd);
 
   const inputs = weight ? [x, weight] : [x];
   return record(OP, inputs, new Tensor(out, x.shape), (g, needs) => {
     const G = castTensor(g, dtype).data as FloatArray;
-    const gx = needs[0] ? (allocate(dtype, x.numel) as FloatArray) : null;
+    const gx = needs[0] ? (allocateUninit(dtype, x.numel) as FloatArray) : null;
     const gw = weight && needs[1] ? (allocate(dtype, cols) as FloatArray) : null; // accumulated into: starts at 0
     if (rows > 0) be.rmsNormBackward(X, W, rstd, G, rows, cols, gx, gw);
     const grads: (Tensor | null)[] = [gx ? new Tensor(gx, x.shape) : null];

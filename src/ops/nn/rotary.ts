@@ -11,6 +11,7 @@ import { record } from "../../autograd/index.js";
 import { fmt, shapesEqual } from "../../shape/shape.js";
 import { zeros } from "../../tensor/create.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { allocateUninit } from "../../util/buffer_pool.js";
 import { type FloatDType, allocate, isFloat, promoteTypes } from "../../util/dtype.js";
 import { ShapeError, ValueError } from "../../util/errors.js";
 import { mul } from "../binary.js";
@@ -108,7 +109,7 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
   const C = castTensor(cos, dtype).data as FloatArray;
   const Sn = castTensor(sin, dtype).data as FloatArray;
   const n = T * D === 0 ? 0 : x.numel / (T * D);
-  const out = allocate(dtype, x.numel) as FloatArray;
+  const out = allocateUninit(dtype, x.numel) as FloatArray; // the kernels write every element
   const be = getBackend();
   if (x.numel > 0) be.rotaryEmb(X, C, Sn, n, T, D, offset, out);
 
@@ -120,7 +121,7 @@ export function applyRotaryEmb(x: Tensor, cos: Tensor, sin: Tensor, opts: Rotary
     const Gt = castTensor(g, dtype);
     let gx: Tensor | null = null;
     if (needs[0]) {
-      const buf = allocate(dtype, xNumel) as FloatArray;
+      const buf = allocateUninit(dtype, xNumel) as FloatArray;
       if (xNumel > 0) be.rotaryEmbBackward(Gt.data as FloatArray, C, Sn, n, T, D, offset, buf);
       gx = new Tensor(buf, xShape);
     }
