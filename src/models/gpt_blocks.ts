@@ -9,7 +9,6 @@ import { Dropout, GELU } from "../nn/layers/activation.js";
 import { LayerNorm } from "../nn/layers/layer_norm.js";
 import { Linear } from "../nn/layers/linear.js";
 import { Module } from "../nn/module.js";
-import { add } from "../ops/binary.js";
 import { linearGelu } from "../ops/linear_gelu.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { transpose } from "../ops/shape/permute.js";
@@ -18,6 +17,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { FloatDType } from "../util/dtype.js";
 import type { Generator } from "../util/rng.js";
 import type { GPTConfig } from "./gpt_config.js";
+import { preNormResidualPair } from "./pre_norm_residual.js";
 
 /** Construction options shared by the blocks (parameter dtype, dropout mask source). */
 export interface BlockOptions {
@@ -133,22 +133,8 @@ export class Block extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!isStockBlock(this)) {
-      const h = add(x, this.attn.forward(this.ln_1.forward(x)));
-      return add(h, this.mlp.forward(this.ln_2.forward(h)));
-    }
-    // Stock layers keep no references to what they are given: the normalized inputs and the
-    // mid-block residual are temporaries only graph nodes see (storage recycled after backward).
-    // The attention and MLP outputs only feed the residual adds, which save nothing: their
-    // storage is recycled as soon as the add has run.
-    const a = this.attn.forward(markGraphOwned(this.ln_1.forward(x)));
-    const h = add(x, a);
-    recycleUnsaved(a);
-    markGraphOwned(h);
-    const m = this.mlp.forward(markGraphOwned(this.ln_2.forward(h)));
-    const out = add(h, m);
-    recycleUnsaved(m);
-    return out;
+    return preNormResidualPair(x, (t) => this.ln_1.forward(t), (t) => this.attn.forward(t),
+      (t) => this.ln_2.forward(t), (t) => this.mlp.forward(t), isStockBlock(this));
   }
 }
 

@@ -10,7 +10,7 @@ import { scaledDotProductAttention } from "../nn/functional/attention.js";
 import { Linear } from "../nn/layers/linear.js";
 import { RMSNorm } from "../nn/layers/rms_norm.js";
 import { Module } from "../nn/module.js";
-import { add, mul } from "../ops/binary.js";
+import { mul } from "../ops/binary.js";
 import { applyRotaryEmb } from "../ops/nn/rotary.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { transpose } from "../ops/shape/permute.js";
@@ -19,6 +19,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { FloatDType } from "../util/dtype.js";
 import type { Generator } from "../util/rng.js";
 import type { LlamaConfig } from "./llama_config.js";
+import { preNormResidualPair } from "./pre_norm_residual.js";
 
 /** Construction options shared by the layers (parameter dtype, dropout mask source, init scratch). */
 export interface LlamaLayerOptions {
@@ -154,21 +155,8 @@ export class LlamaDecoderLayer extends Module {
 
   /** x (B, T, C) -> (B, T, C). */
   forward(x: Tensor, rope: RopeTables): Tensor {
-    if (!isStockLlamaLayer(this)) {
-      const h = add(x, this.self_attn.forward(this.input_layernorm.forward(x), rope));
-      return add(h, this.mlp.forward(this.post_attention_layernorm.forward(h)));
-    }
-    // As GPT's Block: the normalized inputs and the mid-layer residual are temporaries only graph
-    // nodes see (recycled after backward); the attention and MLP outputs feed only the residual
-    // adds, which save nothing, so they go back to the pool as soon as the add has run.
-    const a = this.self_attn.forward(markGraphOwned(this.input_layernorm.forward(x)), rope);
-    const h = add(x, a);
-    recycleUnsaved(a);
-    markGraphOwned(h);
-    const m = this.mlp.forward(markGraphOwned(this.post_attention_layernorm.forward(h)));
-    const out = add(h, m);
-    recycleUnsaved(m);
-    return out;
+    return preNormResidualPair(x, (t) => this.input_layernorm.forward(t), (t) => this.self_attn.forward(t, rope),
+      (t) => this.post_attention_layernorm.forward(t), (t) => this.mlp.forward(t), isStockLlamaLayer(this));
   }
 }
 

@@ -74,33 +74,56 @@ function inPool(t: Tensor): boolean {
   return Number.isNaN(t.data[0]);
 }
 
+// Token ids (2, 16) over a 13-token vocabulary for the language-model cases below.
+const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
+const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
+
+/** Fresh bytes a third (warm) forward allocates, after two full steps filled the pool. */
+function forwardBytes(model: GPT | Llama): number {
+  for (let i = 0; i < 2; i++) {
+    model.zeroGrad();
+    model.forward(idx, targets).loss!.backward();
+  }
+  model.zeroGrad();
+  resetPoolStats();
+  const out = model.forward(idx, targets);
+  const bytes = poolStats().allocatedBytes;
+  out.loss!.backward();
+  return bytes;
+}
+
+/** n full steps (zeroGrad, forward, backward); the last loss. */
+function trainSteps(model: GPT | Llama, n: number): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    model.zeroGrad();
+    const out = model.forward(idx, targets);
+    out.loss!.backward();
+    loss = out.loss!.item();
+  }
+  return loss;
+}
+
+/** A Linear subclass: it might keep what it is given, so the model must not recycle around it. */
+class MyLinear extends Linear {}
+
+/** forwardBytes of a fresh stock model and of one with `swap` applied, each from an empty pool. */
+function stockAndSwappedBytes<M extends GPT | Llama>(make: () => M, swap: (m: M) => void): [number, number] {
+  clearPool();
+  const stock = forwardBytes(make());
+  clearPool();
+  const custom = make();
+  swap(custom);
+  return [stock, forwardBytes(custom)];
+}
+
 describe("GPT activations", () => {
   const cfg = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 64 };
-  const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
-  const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
-
-  function forwardBytes(model: GPT): number {
-    for (let i = 0; i < 2; i++) {
-      model.zeroGrad();
-      model.forward(idx, targets).loss!.backward();
-    }
-    model.zeroGrad();
-    resetPoolStats();
-    const out = model.forward(idx, targets);
-    const bytes = poolStats().allocatedBytes;
-    out.loss!.backward();
-    return bytes;
-  }
 
   it("a warm forward takes its saved activations from the pool; a swapped layer turns that off", () => {
-    clearPool();
-    const stock = forwardBytes(new GPT(cfg, { generator: new Generator(0) }));
-    clearPool();
-    const custom = new GPT(cfg, { generator: new Generator(0) });
-    class MyLinear extends Linear {}
-    const l = new MyLinear(64, 13, { bias: false });
-    custom.lm_head = l; // a subclass might keep what it is given: no block activation is marked
-    const swapped = forwardBytes(custom);
+    const [stock, swapped] = stockAndSwappedBytes(() => new GPT(cfg, { generator: new Generator(0) }), (custom) => {
+      custom.lm_head = new MyLinear(64, 13, { bias: false }); // no model-level activation is marked
+    });
     // The blocks stay stock in both (their internals are recycled either way); the model-level
     // temporaries (embedding sum, block outputs, ln_f output: (2, 16, 64) float32, 8 KiB each) are
     // only recycled in the stock model, so the swapped one takes at least one of them fresh.
@@ -124,34 +147,15 @@ describe("GPT activations", () => {
 
 describe("Llama activations", () => {
   const base = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 4, nKvHeads: 2, nEmbd: 64, multipleOf: 32 };
-  const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
-  const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
-
-  function warmForwardBytes(model: Llama): number {
-    for (let i = 0; i < 2; i++) {
-      model.zeroGrad();
-      model.forward(idx, targets).loss!.backward();
-    }
-    model.zeroGrad();
-    resetPoolStats();
-    const out = model.forward(idx, targets);
-    const bytes = poolStats().allocatedBytes;
-    out.loss!.backward();
-    return bytes;
-  }
 
   it("a warm forward takes its activations from the pool; a subclassed projection turns that layer's off", () => {
-    clearPool();
-    const stock = warmForwardBytes(new Llama(base, { generator: new Generator(0) }));
-    clearPool();
-    const custom = new Llama(base, { generator: new Generator(0) });
-    class MyLinear extends Linear {}
-    const layer = [...custom.model.layers][1]!;
-    const [outF, inF] = layer.mlp.down_proj.weight.shape as [number, number];
-    const mine = new MyLinear(inF, outF, { bias: false });
-    mine.weight.data.set(layer.mlp.down_proj.weight.data);
-    layer.mlp.down_proj = mine; // might keep what it is given: nothing in this layer or between layers is marked
-    const swapped = warmForwardBytes(custom);
+    const [stock, swapped] = stockAndSwappedBytes(() => new Llama(base, { generator: new Generator(0) }), (custom) => {
+      const layer = [...custom.model.layers][1]!;
+      const [outF, inF] = layer.mlp.down_proj.weight.shape as [number, number];
+      const mine = new MyLinear(inF, outF, { bias: false });
+      mine.weight.data.set(layer.mlp.down_proj.weight.data);
+      layer.mlp.down_proj = mine; // nothing in this layer or between layers is marked
+    });
     // That layer's (2, 16, 64) float32 temporaries (8 KiB each) and its wider MLP ones now come fresh.
     assert.ok(stock + 4 * 8192 <= swapped, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
   });
@@ -168,13 +172,7 @@ describe("Llama activations", () => {
         const model = new Llama(cfg, { generator: new Generator(0) });
         const first = model.forward(idx, targets);
         first.loss!.backward();
-        let loss = 0;
-        for (let i = 0; i < 3; i++) {
-          model.zeroGrad();
-          const out = model.forward(idx, targets);
-          out.loss!.backward();
-          loss = out.loss!.item();
-        }
+        const loss = trainSteps(model, 3);
         const grads = [...model.parameters()].flatMap((p) => [...p.grad!.data.slice(0, 4)]);
         return [loss, ...first.logits.data.slice(0, 16), ...grads];
       };
@@ -245,21 +243,11 @@ describe("recycleUnsaved", () => {
 
   it("GPT blocks give the residual branches back at once: a warm step allocates less with them", () => {
     const cfg = { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 64, dropout: 0.1 };
-    const idx = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 5) % 13), { shape: [2, 16], dtype: "int32" });
-    const targets = tensor(Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 3 + 1) % 13), { shape: [2, 16], dtype: "int32" });
     const lossAt = (poison: boolean): number => {
       clearPool();
       setPoolPoison(poison);
       manualSeed(7); // the same dropout masks in both runs
-      const model = new GPT(cfg, { generator: new Generator(0) });
-      let loss = 0;
-      for (let i = 0; i < 3; i++) {
-        model.zeroGrad();
-        const out = model.forward(idx, targets);
-        out.loss!.backward();
-        loss = out.loss!.item();
-      }
-      return loss;
+      return trainSteps(new GPT(cfg, { generator: new Generator(0) }), 3);
     };
     assert.equal(lossAt(true), lossAt(false)); // recycled storage never feeds a later read
   });
