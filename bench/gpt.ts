@@ -3,11 +3,9 @@
 // process (so peak RSS is its own); implementations alternate over rounds because the machine is
 // shared. Usage: npm run bench:gpt  (BENCH_ROUNDS=n, BENCH_ONLY=a,b,mlp, BENCH_IMPLS=descent,torch,tfjs). Not a test.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { nativeInfo } from "../src/backend/native/index.js";
+import { getNumThreads, measureFmaPeak, nativeInfo, setNumThreads } from "../src/backend/native/index.js";
 import { cpuModel, fmt, printTable } from "./harness.js";
 import { type RunConfig, type RunResult, runDescent, runTfjs } from "./gpt_workers.js";
 
@@ -46,17 +44,18 @@ function spawnRun(impl: Impl, cfg: RunConfig): RunResult | string {
   return JSON.parse(line) as RunResult;
 }
 
-/** float32 GFLOPS of a register-only FMA loop (bench/fma_peak.c built with the ISA in use). */
-function fmaPeak(isa: string, threads: number): { one: number; many: number } | null {
-  const dir = mkdtempSync(join(tmpdir(), "descent-fma-"));
-  const exe = join(dir, "fma_peak");
-  const flags = isa === "avx512" ? ["-mavx512f"] : ["-mavx2", "-mfma"];
-  const cc = spawnSync("cc", ["-O2", ...flags, "-pthread", join(ROOT, "bench", "fma_peak.c"), "-o", exe], { encoding: "utf8" });
-  if (cc.status !== 0) return null;
-  const r = spawnSync(exe, [String(threads)], { encoding: "utf8" });
-  if (r.status !== 0) return null;
-  const j = JSON.parse(r.stdout) as { gflops1: number; gflopsN: number };
-  return { one: j.gflops1, many: j.gflopsN };
+/** float32 GFLOPS of the addon's register-only FMA loop (the peak descent train's MFU divides by) on 1 and `threads` threads. */
+function fmaPeak(threads: number): { one: number; many: number } | null {
+  const before = getNumThreads();
+  try {
+    setNumThreads(1);
+    const one = measureFmaPeak();
+    setNumThreads(threads);
+    const many = measureFmaPeak();
+    return one === null || many === null ? null : { one: one / 1e9, many: many / 1e9 };
+  } finally {
+    setNumThreads(before);
+  }
 }
 
 /** Model FLOPs per step: nanoGPT's 6N + 12·L·C·T per token (N without the position table); 6N per sample for the MLP. */
@@ -79,8 +78,8 @@ async function main(): Promise<void> {
   const only = process.env["BENCH_ONLY"]?.split(",");
   console.log(`# Descent GPT training benchmark — ${new Date().toISOString()}`);
   console.log(`CPU: ${cpuModel()}; Node ${process.version}; Descent native isa=${isa}`);
-  const peak = fmaPeak(isa, 2);
-  console.log(peak ? `FMA peak (register-only loop, float32): ${fmt(peak.one)} GFLOPS on 1 thread, ${fmt(peak.many)} on 2` : "FMA peak: could not build bench/fma_peak.c");
+  const peak = fmaPeak(2);
+  console.log(peak ? `FMA peak (register-only loop, float32): ${fmt(peak.one)} GFLOPS on 1 thread, ${fmt(peak.many)} on 2` : "FMA peak: no native addon");
   const notes = new Set<string>();
   for (const b of BENCHES) {
     if (only && !only.includes(b.name)) continue;

@@ -78,9 +78,13 @@ export class LlamaModel extends Module {
     return h;
   }
 
-  /** Whether the final norm and every layer are this library's own classes (see isStockLlamaLayer). */
+  /**
+   * Whether the embedding (its output is marked as the first layer's input), the final norm and
+   * every layer are this library's own classes (see isStockLlamaLayer).
+   */
   stockLayers(): boolean {
-    return this.constructor === LlamaModel && this.norm.constructor === RMSNorm && [...this.layers].every((l) => isStockLlamaLayer(l));
+    return this.constructor === LlamaModel && this.embed_tokens.constructor === Embedding && this.norm.constructor === RMSNorm &&
+      [...this.layers].every((l) => isStockLlamaLayer(l));
   }
 }
 

@@ -7,6 +7,7 @@ import { afterEach, describe, it } from "node:test";
 import { Generator, Tensor, manualSeed, tensor } from "../../src/index.js";
 import { markGraphOwned, recycleUnsaved } from "../../src/autograd/saved_memory.js";
 import { GPT, Llama } from "../../src/models/index.js";
+import { Embedding } from "../../src/nn/layers/embedding.js";
 import { Linear } from "../../src/nn/layers/linear.js";
 import { MLP } from "../../src/nn/layers/mlp.js";
 import { ReLU } from "../../src/nn/layers/activation.js";
@@ -158,6 +159,29 @@ describe("Llama activations", () => {
     });
     // That layer's (2, 16, 64) float32 temporaries (8 KiB each) and its wider MLP ones now come fresh.
     assert.ok(stock + 4 * 8192 <= swapped, `stock forward allocates ${stock} fresh bytes, swapped ${swapped}`);
+  });
+
+  it("an embedding subclass that keeps its output keeps it intact: the embeddings are not marked then", () => {
+    clearPool();
+    setPoolPoison(true); // a recycled buffer would read NaN
+    class KeepingEmbedding extends Embedding {
+      kept: Tensor | null = null; // the last output, held for the user to inspect
+      override forward(i: Tensor): Tensor {
+        this.kept = super.forward(i);
+        return this.kept;
+      }
+    }
+    const model = new Llama(base, { generator: new Generator(0) });
+    const mine = new KeepingEmbedding(base.vocabSize, base.nEmbd);
+    mine.weight.data.set(model.model.embed_tokens.weight.data);
+    model.model.embed_tokens = mine;
+    trainSteps(model, 1); // forward and backward: the pool now holds what backward freed
+    const held = mine.kept!;
+    const values = [...held.data];
+    assert.ok(values.every((v) => Number.isFinite(v)), "the kept output was given back to the pool");
+    mine.kept = null;
+    trainSteps(model, 1); // a later forward takes buffers from the pool
+    assert.deepEqual([...held.data], values);
   });
 
   for (const [what, cfg] of [
