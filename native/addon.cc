@@ -165,32 +165,36 @@ napi_value GetNumThreads(napi_env env, napi_callback_info) {
 }
 
 // The float32 FMA peak of the kernels' ISA on the pool's threads, in FLOP/s: every thread runs the
-// register-only loop at once (so a shared core or a frequency drop with all cores busy shows), sized
-// to ~20 ms after a calibration run; the best of five runs (a busy neighbour on a shared machine).
+// register-only loop at once (so SMT siblings sharing a core's FMA units, or a clock that drops
+// with all cores busy, show) and its rate is FLOPs over its own CPU time. Wall time would halve the
+// figure whenever the scheduler briefly puts a freshly started worker on the caller's core (seen
+// in 2 of 8 fresh processes) or a neighbour takes a core; CPU time counts only the cycles each
+// thread got. Sized to ~20 ms after a calibration run; the best of eight runs (~0.2 s).
 napi_value FmaPeak(napi_env env, napi_callback_info) {
-  struct Ctx { int64_t iters; double flops; } ctx = {1 << 16, 0};
+  struct Ctx { int64_t iters; double rate[256]; } ctx;
+  ctx.iters = 1 << 16;
   auto body = [](void* p, int tid, int) {
     Ctx* c = static_cast<Ctx*>(p);
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     double f = g_fma_loop(c->iters);
-    if (tid == 0) c->flops = f;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    double dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    c->rate[tid] = f / (dt > 1e-9 ? dt : 1e-9);
   };
-  auto now = [] { timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; };
   double best = 0;
-  int nt;
   {
     std::lock_guard<std::mutex> lk(kernel_mutex());
-    nt = pool_threads();
-    double t0 = now();
-    pool_run(nt, body, &ctx);
-    double dt = now() - t0;
-    ctx.iters = (int64_t)(ctx.iters * (0.02 / (dt > 1e-6 ? dt : 1e-6)));
-    if (ctx.iters < (1 << 16)) ctx.iters = 1 << 16;
-    for (int rep = 0; rep < 5; rep++) {
-      t0 = now();
+    const int nt = pool_threads();
+    pool_run(nt, body, &ctx);  // calibration (and it starts the pool's workers)
+    const double flops_per_iter = g_fma_loop(1);  // one iteration: 2 x 12 chains x vector width
+    const double iters = 0.02 * ctx.rate[0] / flops_per_iter;  // ~20 ms per thread
+    ctx.iters = iters > (1 << 16) ? (int64_t)iters : (1 << 16);
+    for (int rep = 0; rep < 8; rep++) {
       pool_run(nt, body, &ctx);
-      dt = now() - t0;
-      double rate = ctx.flops * nt / dt;
-      if (rate > best) best = rate;
+      double total = 0;
+      for (int t = 0; t < nt; t++) total += ctx.rate[t];
+      if (total > best) best = total;
     }
   }
   napi_value v;

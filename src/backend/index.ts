@@ -57,7 +57,7 @@ export interface BackendInfo {
 
 /**
  * The float32 FMA peak (FLOP/s) of the backend in use: measured on the native kernels' threads
- * (about 0.1 s), null on the TypeScript backend, whose ceiling is not the hardware's.
+ * (about 0.2 s), null on the TypeScript backend, whose ceiling is not the hardware's.
  */
 export function measurePeakFlops(): number | null {
   return getBackend().name === "native" ? measureFmaPeak() : null;

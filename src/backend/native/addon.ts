@@ -72,7 +72,7 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;
-  /** The kernels' float32 FMA peak on the pool's threads, FLOP/s (a ~0.1 s register-only loop). */
+  /** The kernels' float32 FMA peak on the pool's threads, FLOP/s (a ~0.2 s register-only loop, per-thread CPU time). */
   fmaPeak(): number;
 }
 

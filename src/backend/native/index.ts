@@ -85,9 +85,9 @@ export function nativeInfo(): NativeInfo | null {
 
 /**
  * The machine's float32 FMA peak in FLOP/s, measured: the native kernels' widest FMA instruction
- * on independent register chains, on every thread the kernels use at once (about 0.1 s; the best
- * of five runs). The ceiling a GEMM can reach, so the denominator of an MFU figure. Null without
- * the addon.
+ * on independent register chains, on every thread the kernels use at once, each thread's FLOPs
+ * over its own CPU time (about 0.2 s; the best of eight runs). The ceiling a GEMM can reach, so
+ * the denominator of an MFU figure. Null without the addon.
  */
 export function measureFmaPeak(): number | null {
   tryLoad();

@@ -111,7 +111,7 @@ export interface PeakFlopsSource {
 
 /**
  * The peak FLOP/s for the MFU figure: --peak-flops when given, else this machine's float32 FMA
- * peak measured on the kernels' threads (about 0.1 s; the native backend), else `value` (the
+ * peak measured on the kernels' threads (about 0.2 s; the native backend), else `value` (the
  * default assumption, or a resumed checkpoint's setting).
  */
 function resolvePeakFlops(explicit: boolean, value: number): { peakFlops: number; source: PeakFlopsSource } {
