@@ -4,7 +4,9 @@
 // compiled with AVX-512 flags can never be picked by the linker for another translation unit.
 //
 // Loops (row-major, vectors along N): pc (K block) -> ic (MC rows) pack A block -> jc (NC cols)
-// pack B block (shared, in L2) -> ir (MR strip of A, stays in L1) -> jr (NR strip of B) -> kernel.
+// pack B block (in L2) -> ir (MR strip of A, stays in L1) -> jr (NR strip of B) -> kernel. With
+// several threads on one matrix, each usually owns a band of C's rows or columns and packs its own
+// blocks (no barriers, nothing read from another core's cache); small ones share each block.
 // Every C element is computed in the same order whatever the thread count, so results do not
 // depend on it.
 #include <stdlib.h>
@@ -308,48 +310,55 @@ struct Job {
   T* D;
   GemmActFn act;
   bool batch_parallel;  // threads take whole matrices, else they share each matrix
+  int split;            // else 0: threads share every block; 1 / 2: each thread owns rows / columns
   Barrier bar;          // shared mode only
 };
 
-// One matrix, computed by threads [0, nt) together (nt = 1 in batch-parallel mode).
+// Rows [row0, row1) x columns [col0, col1) of one matrix, computed by threads [0, nt) together
+// (nt = 1 in batch-parallel and split modes, where each thread has its own region and buffers).
 template <class V>
 void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, typename V::T* C, typename V::T* D,
-              typename V::T* Abuf, typename V::T* Bbuf, Barrier* bar, int tid, int nt, int* sense) {
+              typename V::T* Abuf, typename V::T* Bbuf, Barrier* bar, int tid, int nt, int* sense,
+              int64_t row0, int64_t row1, int64_t col0, int64_t col1) {
   typedef typename V::T T;
   enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W, KC = Cfg<V>::KC, NC = Cfg<V>::NC, MC = MR * 256 };
   const int64_t m = J.m, n = J.n, k = J.k;
+  if (row0 >= row1 || col0 >= col1) return;
   if (k == 0) {
     int64_t b, e;
-    split_range(m, nt, tid, &b, &e);
-    for (int64_t i = b; i < e; i++) {
-      for (int64_t j = 0; j < n; j++) {
+    split_range(row1 - row0, nt, tid, &b, &e);
+    for (int64_t i = row0 + b; i < row0 + e; i++) {
+      for (int64_t j = col0; j < col1; j++) {
         T x = J.beta == 0 ? (T)0 : J.beta * C[i * n + j];
         C[i * n + j] = J.bias ? x + J.bias[j] : x;
       }
-      if (J.act) J.act(C + i * n, D + i * n, n);
+      if (J.act) J.act(C + i * n + col0, D + i * n + col0, col1 - col0);
     }
     return;
   }
   // pc -> ic -> jc: each A block is packed once (its pack is the costly transposing one) and
   // each B block once per A block; the (ic, jc) order does not change any arithmetic.
   const int64_t kb = k_block<V>(k);
+  // N blocks of equal width (whole NR strips): n = 1024 is two blocks of 512, not 960 + 64.
+  const int64_t nblocks = (col1 - col0 + NC - 1) / NC;
+  const int64_t ncb = ((col1 - col0 + nblocks - 1) / nblocks + NR - 1) / NR * NR;
   for (int64_t pc = 0; pc < k; pc += kb) {
     int64_t kc = min64(kb, k - pc);
     int mode = pc > 0 ? kAccumulate : (J.beta == 0 ? kOverwrite : kScale);
     const bool last = pc + kc >= k;  // the activation sees the finished sums
     const T* bias = pc == 0 ? J.bias : nullptr;
-    for (int64_t ic = 0; ic < m; ic += MC) {
-      int64_t mc = min64(MC, m - ic), ms = (mc + MR - 1) / MR;
+    for (int64_t ic = row0; ic < row1; ic += MC) {
+      int64_t mc = min64(MC, row1 - ic), ms = (mc + MR - 1) / MR;
       int64_t ab, ae;
       split_range(ms, nt, tid, &ab, &ae);
       // When the tile grid is split by A strips (below), each thread computes exactly the strips
       // it packs: it packs each one just before its first use, so the packed strip is still in L1
       // instead of coming back from L3 after the whole (MC x KC) block was packed.
-      const int64_t ns0 = (min64(NC, n) + NR - 1) / NR;
+      const int64_t ns0 = (min64(ncb, col1 - col0) + NR - 1) / NR;
       const bool lazy_a = ms >= 2 * nt || ms >= ns0;
       if (!lazy_a) pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ab, ae, Abuf);
-      for (int64_t jc = 0; jc < n; jc += NC) {
-        int64_t nc = min64(NC, n - jc), ns = (nc + NR - 1) / NR;
+      for (int64_t jc = col0; jc < col1; jc += ncb) {
+        int64_t nc = min64(ncb, col1 - jc), ns = (nc + NR - 1) / NR;
         int64_t sb, se;
         split_range(ns, nt, tid, &sb, &se);
         pack_b<V>(B, J.tb, n, k, jc, nc, pc, kc, sb, se, Bbuf);
@@ -359,11 +368,11 @@ void gemm_one(const Job<V>& J, const typename V::T* A, const typename V::T* B, t
         if (ms >= 2 * nt || ms >= ns) split_range(ms, nt, tid, &ir0, &ir1);
         else split_range(ns, nt, tid, &jr0, &jr1);
         for (int64_t ir = ir0; ir < ir1; ir++) {
-          int64_t i = ic + ir * MR, mr = min64(MR, m - i);
-          if (lazy_a && jc == 0) pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ir, ir + 1, Abuf);
+          int64_t i = ic + ir * MR, mr = min64(MR, row1 - i);
+          if (lazy_a && jc == col0) pack_a<V>(A, J.ta, m, k, ic, mc, pc, kc, ir, ir + 1, Abuf);
           const T* ap = Abuf + ir * MR * kc;
           for (int64_t jr = jr0; jr < jr1; jr++) {
-            int64_t j = jc + jr * NR, nr = min64(NR, n - j);
+            int64_t j = jc + jr * NR, nr = min64(NR, col1 - j);
             const T* bp = Bbuf + jr * NR * kc;
             T* c = C + i * n + j;
             const T* bj = bias ? bias + j : nullptr;
@@ -397,13 +406,28 @@ void job_body(void* ctx, int tid, int nt) {
     split_range(J.batch, nt, tid, &b, &e);
     for (int64_t bi = b; bi < e; bi++)
       gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.D ? J.D + bi * J.sC : nullptr, Abuf, Bbuf,
-                  nullptr, 0, 1, &sense);
+                  nullptr, 0, 1, &sense, 0, J.m, 0, J.n);
+  } else if (J.split) {  // thread tid owns a band of whole MR-row / NR-column strips, with its own buffers
+    enum { MR = Cfg<V>::MR, NR = Cfg<V>::NV * V::W };
+    T* Abuf = static_cast<T*>(g_scratch[2 * tid].p);
+    T* Bbuf = static_cast<T*>(g_scratch[2 * tid + 1].p);
+    int64_t r0 = 0, r1 = J.m, c0 = 0, c1 = J.n, b, e;
+    if (J.split == 1) {
+      split_range((J.m + MR - 1) / MR, nt, tid, &b, &e);
+      r0 = b * MR; r1 = min64(e * MR, J.m);
+    } else {
+      split_range((J.n + NR - 1) / NR, nt, tid, &b, &e);
+      c0 = b * NR; c1 = min64(e * NR, J.n);
+    }
+    for (int64_t bi = 0; bi < J.batch; bi++)
+      gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.D ? J.D + bi * J.sC : nullptr, Abuf, Bbuf,
+                  nullptr, 0, 1, &sense, r0, r1, c0, c1);
   } else {
     T* Abuf = static_cast<T*>(g_scratch[0].p);
     T* Bbuf = static_cast<T*>(g_scratch[1].p);
     for (int64_t bi = 0; bi < J.batch; bi++)
       gemm_one<V>(J, J.A + bi * J.sA, J.B + bi * J.sB, J.C + bi * J.sC, J.D ? J.D + bi * J.sC : nullptr, Abuf, Bbuf,
-                  &J.bar, tid, nt, &sense);
+                  &J.bar, tid, nt, &sense, 0, J.m, 0, J.n);
   }
 }
 
@@ -436,10 +460,21 @@ bool run_gemm(const GemmCall& call) {
   int nt = call.nthreads < 1 ? 1 : (call.nthreads > 256 ? 256 : call.nthreads);
   if (flops * J.batch < 1.5e6) nt = 1;
   J.batch_parallel = nt > 1 && J.batch >= nt && flops < 64.0 * 1024 * 1024 && call.strideC >= call.m * call.n;
+  // Else each thread takes a band of C and packs what it needs itself: no barriers, and every
+  // packed block a thread reads is in its own core's cache. The band is across the longer side,
+  // so the operand packed by every thread is the smaller one, when there are strips enough for
+  // every thread to have several.
+  const int64_t msall = (call.m + MR - 1) / MR, nsall = (call.n + NR - 1) / NR;
+  J.split = 0;
+  if (nt > 1 && !J.batch_parallel && call.k > 0) {
+    if (call.n > call.m && nsall >= 4 * nt) J.split = 2;
+    else if (msall >= 4 * nt) J.split = 1;
+    else if (nsall >= 4 * nt) J.split = 2;
+  }
   // Allocate every packing buffer before anything is written, so a failure leaves C untouched.
   int64_t mcap = min64(MC, (call.m + MR - 1) / MR * MR), ncap = min64(NC, (call.n + NR - 1) / NR * NR);
   int64_t kb = k_block<V>(call.k);
-  for (int t = 0; t < (J.batch_parallel ? nt : 1); t++) {
+  for (int t = 0; t < (J.batch_parallel || J.split ? nt : 1); t++) {
     if (!scratch(2 * t, sizeof(T) * mcap * kb) || !scratch(2 * t + 1, sizeof(T) * ncap * kb)) return false;
   }
   pool_run(nt, job_body<V>, &J);

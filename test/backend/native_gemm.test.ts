@@ -87,6 +87,9 @@ describe("native gemm vs TS reference", { skip }, () => {
     it(`${Ctor.name}: multi-block sizes (K and N cross the cache blocks, M crosses threads)`, () => {
       check(Ctor, { m: 97, n: 1000, k: 420 }, false, false, 1, 0, 7);
       check(Ctor, { m: 61, n: 250, k: 800 }, true, true, 1, 0.25, 8);
+      // With two threads, each takes a band of C (columns here, then rows) and packs for itself.
+      check(Ctor, { m: 37, n: 1000, k: 300 }, false, true, 1, 0, 9);
+      check(Ctor, { m: 500, n: 45, k: 200 }, true, false, 0.5, 1, 10);
     });
 
     it(`${Ctor.name}: k = 0 gives beta * C (zeros when beta = 0)`, () => {
@@ -99,7 +102,10 @@ describe("native gemm vs TS reference", { skip }, () => {
     });
 
     it(`${Ctor.name}: 1 and 2 threads give bit-identical results`, () => {
-      for (const c of [{ m: 300, n: 200, k: 500 }, { m: 64, n: 96, k: 80, batch: 6 }, { m: 8, n: 1500, k: 300 }]) {
+      // Shared blocks (m = 300, n = 200; m = 8), whole matrices per thread (batch 6), and a band of
+      // C per thread: columns (m = 37), rows (n = 45), rows of every matrix of a batch of 2.
+      for (const c of [{ m: 300, n: 200, k: 500 }, { m: 64, n: 96, k: 80, batch: 6 }, { m: 8, n: 1500, k: 300 },
+        { m: 37, n: 1000, k: 300 }, { m: 500, n: 45, k: 200 }, { m: 200, n: 150, k: 700, batch: 2 }]) {
         const p = params(c, false, true, 1, 0, 0);
         const a = randArray(Ctor, (c.batch ?? 1) * c.m * c.k, 11);
         const b = randArray(Ctor, (c.batch ?? 1) * c.k * c.n, 12);
@@ -114,8 +120,7 @@ describe("native gemm vs TS reference", { skip }, () => {
 
   it("strideC = 0 accumulates the batch into one C in batch order, like the reference", () => {
     // Small matrices in a batch normally go one per thread; overlapping C matrices must not.
-    for (const Ctor of FLOATS) {
-      const batch = 8, m = 64, n = 64, k = 64;
+    for (const Ctor of FLOATS) for (const [batch, m, n, k] of [[8, 64, 64, 64], [3, 200, 300, 40]] as const) {
       const a = randArray(Ctor, batch * m * k, 31), b = randArray(Ctor, batch * k * n, 32);
       const p: GemmParams = { batch, m, n, k, transA: false, transB: false, alpha: 1, beta: 1,
         strideA: m * k, strideB: k * n, strideC: 0, offsetA: 0, offsetB: 0, offsetC: 0 };

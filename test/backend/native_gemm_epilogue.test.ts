@@ -12,6 +12,8 @@ interface Case { m: number; n: number; k: number; tA?: boolean; tB?: boolean }
 const CASES: Case[] = [
   { m: 1, n: 1, k: 1 }, { m: 13, n: 37, k: 5 }, { m: 37, n: 70, k: 129, tB: true }, { m: 64, n: 33, k: 600, tA: true },
   { m: 130, n: 514, k: 300, tB: true }, { m: 256, n: 512, k: 128, tB: true }, { m: 5, n: 9, k: 0 },
+  // Two threads each take a band of C: columns (n > m) or rows, with edge strips in a band.
+  { m: 400, n: 70, k: 50, tA: true }, { m: 45, n: 1000, k: 40 },
 ];
 
 function params(c: Case, extra: Partial<GemmParams>): GemmParams {
