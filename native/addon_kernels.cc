@@ -30,8 +30,8 @@ napi_value BiasActBackward(napi_env env, napi_callback_info info) {
   Args A(env, info, "biasActBackward");
   double code = A.num(0);
   bool act = code >= 0 || code == -2;  // -2: x holds the saved derivative (gx = gy * x)
-  A.need_len(code == -1 || code == -2 || code == U_GELU || code == U_GELU_TANH,
-             "op must be -1 (identity), -2 (multiply by the saved derivative x) or a GELU code");
+  A.need_len(code == -1 || code == -2 || code == U_GELU || code == U_GELU_TANH || code == U_RELU,
+             "op must be -1 (identity), -2 (multiply by the saved derivative x) or a GELU or ReLU code");
   Arr x = A.arr(1, !act), gy = A.arr(2);
   int64_t rows = A.i64(3), cols = A.i64(4);
   Arr gx = A.arr(5, !act), gb = A.arr(6, true);

@@ -372,13 +372,15 @@ template <int OP> void act_grad_f64(void* x, void* y, int64_t n) {
 // one thread, so the result does not depend on the thread count.
 const int64_t kColChunk = 64, kColPass = 512;
 
-// OP: a GELU code (x is the pre-activation), -1 (identity: only the bias sums), or kMulSaved
+// OP: a GELU or ReLU code (x is the pre-activation), -1 (identity: only the bias sums), or kMulSaved
 // (x already holds act'(pre-activation), saved by the forward epilogue: gx = gy * x).
 enum { kMulSaved = -2 };
 
 template <class T, int OP> inline void act_bw_elems(const T* x, const T* gy, T* gx, int64_t n) {
   if (OP == kMulSaved) {
     for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * x[i];
+  } else if (OP == U_RELU) {
+    for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * deriv_fn<T, U_RELU>(x[i], 0);
   } else if (sizeof(T) == 4) {
     (OP == U_GELU ? g_vec->gelu_grad : g_vec->gelu_tanh_grad)((const float*)x, (const float*)gy, (float*)gx, n);
   } else {
@@ -422,6 +424,7 @@ void act_bw_colsum(const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T
 
 template <class T> void act_bw_dispatch(int op, const T* x, const T* gy, int64_t rows, int64_t cols, T* gx, T* gb) {
   if (op == U_GELU) act_bw_colsum<T, U_GELU>(x, gy, rows, cols, gx, gb);
+  else if (op == U_RELU) act_bw_colsum<T, U_RELU>(x, gy, rows, cols, gx, gb);
   else if (op == U_GELU_TANH) act_bw_colsum<T, U_GELU_TANH>(x, gy, rows, cols, gx, gb);
   else if (op == kMulSaved) act_bw_colsum<T, kMulSaved>(x, gy, rows, cols, gx, gb);
   else act_bw_colsum<T, -1>(x, gy, rows, cols, gx, gb);

@@ -51,7 +51,7 @@ export type EpilogueActivation = "gelu" | "geluTanh";
  * What biasActivationBackward's x holds: a pre-activation to differentiate (an activation), or
  * "derivative": act'(pre-activation) already, as a GEMM with keepDerivative left it (gx = gy * x).
  */
-export type BackwardActivation = EpilogueActivation | "derivative";
+export type BackwardActivation = EpilogueActivation | "relu" | "derivative";
 
 export interface GemmParams {
   /** Number of matrices in the batch. */

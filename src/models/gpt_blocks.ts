@@ -9,7 +9,7 @@ import { Dropout, GELU } from "../nn/layers/activation.js";
 import { LayerNorm } from "../nn/layers/layer_norm.js";
 import { Linear } from "../nn/layers/linear.js";
 import { Module } from "../nn/module.js";
-import { linearGelu } from "../ops/linear_gelu.js";
+import { linearGelu } from "../ops/linear_activation.js";
 import { reshape } from "../ops/shape/reshape.js";
 import { transpose } from "../ops/shape/permute.js";
 import { split } from "../ops/shape/split.js";

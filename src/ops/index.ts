@@ -9,7 +9,7 @@ export * from "./binary.js";
 export { to } from "./cast.js";
 export { amax, amin, argmax, argmin, logsumexp, max, min } from "./extrema.js";
 export { linear, matmul } from "./matmul.js";
-export { linearGelu } from "./linear_gelu.js";
+export { linearGelu, linearRelu } from "./linear_activation.js";
 export * from "./nn/index.js";
 export type { TensorLike } from "./operand.js";
 export { type Dims, mean, sum } from "./reduce.js";

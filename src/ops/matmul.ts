@@ -101,7 +101,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** Checks shared by linear and the fused linear + activation ops (src/ops/linear_gelu.ts); returns [out, in]. */
+/** Checks shared by linear and the fused linear + activation ops (src/ops/linear_activation.ts); returns [out, in]. */
 export function checkLinear(name: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): [number, number] {
   requireTensor(name, x);
   requireTensor(name, weight, "weight");

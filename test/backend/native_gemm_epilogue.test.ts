@@ -1,6 +1,6 @@
 // The GEMM epilogue (bias, then GELU into activationOut) and biasActivationBackward: native equals
-// the unfused native kernels bit for bit (GEMM with beta = 1 over a broadcast bias, unary gelu,
-// reduce sum), stays close to the TS reference, and does not depend on the thread count.
+// the unfused native kernels bit for bit (GEMM with beta = 1 over a broadcast bias, unary gelu or
+// relu backward, reduce sum), stays close to the TS reference, and does not depend on the thread count.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { EpilogueActivation, FloatArray, GemmParams } from "../../src/backend/backend.js";
@@ -103,7 +103,7 @@ describe("GEMM epilogue: bias and GELU", { skip }, () => {
     it(`${Ctor.name}: biasActivationBackward equals unaryBackward + reduce sum bit for bit`, () => {
       for (const [rows, cols] of [[1, 1], [7, 3], [33, 65], [300, 700], [2048, 128]] as const) {
         const x = randArray(Ctor, rows * cols, rows, -4, 4), gy = randArray(Ctor, rows * cols, cols);
-        for (const act of ["gelu", "geluTanh"] as const) {
+        for (const act of ["gelu", "geluTanh", "relu"] as const) {
           const gx = new Ctor(rows * cols) as FloatArray, gb = new Ctor(cols) as FloatArray;
           native!.biasActivationBackward(act, x, gy, rows, cols, gx, gb);
           const wantGx = new Ctor(rows * cols) as FloatArray, wantGb = new Ctor(cols) as FloatArray;

@@ -12,7 +12,7 @@ export { layerNorm } from "../../ops/nn/layer_norm.js";
 export { type NllLossOptions, nllLoss } from "../../ops/nn/nll_loss.js";
 export { logSoftmax, softmax } from "../../ops/nn/softmax.js";
 export { linear } from "../../ops/matmul.js";
-export { linearGelu } from "../../ops/linear_gelu.js";
+export { linearGelu, linearRelu } from "../../ops/linear_activation.js";
 export { type GeluOptions, gelu, relu, sigmoid, tanh } from "../../ops/unary.js";
 export * from "./activations.js";
 export { rmsNorm } from "../../ops/nn/rms_norm.js";

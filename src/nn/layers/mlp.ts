@@ -1,9 +1,10 @@
 // MLP: Linear layers of the given sizes with an activation (and optional dropout) between them,
 // none after the last layer. Children are numbered like a Sequential. A Linear directly followed by
-// a GELU runs as one fused op (linearGelu: bias and GELU in the GEMM epilogue), same values.
+// a GELU or ReLU runs as one fused op (linearGelu, linearRelu: bias and activation in the GEMM
+// epilogue), same values.
 
 import { markGraphOwned } from "../../autograd/saved_memory.js";
-import { linearGelu } from "../../ops/linear_gelu.js";
+import { linearGelu, linearRelu } from "../../ops/linear_activation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ValueError } from "../../util/errors.js";
 import { GELU, Dropout, ReLU, Sigmoid, Tanh } from "./activation.js";
@@ -64,6 +65,10 @@ export class MLP extends Sequential {
       if (m.constructor === Linear && next?.constructor === GELU) {
         const lin = m as Linear;
         h = linearGelu(h, lin.weight, lin.bias, { approximate: (next as GELU).approximate });
+        i++;
+      } else if (m.constructor === Linear && next?.constructor === ReLU) {
+        const lin = m as Linear;
+        h = linearRelu(h, lin.weight, lin.bias);
         i++;
       } else h = m.forward(h);
       if (stock && i < layers.length - 1 && h !== x) markGraphOwned(h);
