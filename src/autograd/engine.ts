@@ -11,6 +11,8 @@ import { anomalyState, checkBackward } from "./anomaly.js";
 import { noGrad } from "./grad_mode.js";
 import { addGrads, addInto, castTo, copyTensor, sumToShape } from "./grad_utils.js";
 import { Node } from "./node.js";
+import { isKnownZero, markWritten, restoreZeros } from "./zeroed_grads.js";
+import type { TypedArray } from "../util/dtype.js";
 import { checkOptionKeys } from "../util/options.js";
 
 export interface BackwardOptions {
@@ -167,11 +169,13 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
     }
     // Pass 1: count, for every node, how many consumers in this graph will send it a gradient.
     const deps = new Map<Node, number>();
+    const leafUses = new Map<Tensor, number>();
     deps.set(rootNode, 0);
     const stack: Node[] = [rootNode];
     while (stack.length > 0) {
       const n = stack.pop()!;
       for (const e of n.edges) {
+        if (e.leaf) leafUses.set(e.leaf, (leafUses.get(e.leaf) ?? 0) + 1);
         if (!e.node || capture?.stops.has(e.node)) continue;
         const c = deps.get(e.node);
         if (c === undefined) {
@@ -183,17 +187,43 @@ function backwardPasses(root: Tensor, seed: Tensor, retain: boolean, capture: Ba
     // Pass 2: run nodes whose gradients are complete. Nothing outside this call changes yet.
     // Gradient storage this pass allocated and that nothing holds any more goes back to the
     // buffer pool (see GradRecycler).
+    const direct = capture ? new Map<Tensor, Tensor>() : directGrads(leafUses);
+    const written: Tensor[] = [];
     const fresh = beginTracking();
     try {
-      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh), capture);
+      runNodes(rootNode, seed, deps, retain, new GradRecycler(fresh), capture, direct, written);
+    } catch (err) {
+      for (const t of written) restoreZeros(t); // all-or-nothing: those .grad were zeros before
+      throw err;
     } finally {
       endTracking(fresh);
     }
   });
 }
 
+/**
+ * Leaves whose gradient a rule may write straight into their .grad: reached by one edge (the
+ * whole gradient comes from one rule), no hooks to see it first, not in anomaly mode (which checks
+ * the rules' results), and a .grad of the leaf's shape and dtype that zeroGrad left all zeros, so
+ * writing the gradient there is the add the commit would do, and undoing it on a throw is a fill.
+ */
+function directGrads(leafUses: ReadonlyMap<Tensor, number>): Map<Tensor, Tensor> {
+  const direct = new Map<Tensor, Tensor>();
+  if (anomalyState.users > 0) return direct;
+  const storages = new Set<TypedArray>();
+  for (const [leaf, uses] of leafUses) {
+    const g = leaf.grad;
+    if (uses !== 1 || !g || leaf.leafHooks.length > 0 || g.dtype !== leaf.dtype || !shapesEqual(g.shape, leaf.shape)) continue;
+    if (!isKnownZero(g) || storages.has(g.data)) continue;
+    storages.add(g.data);
+    direct.set(leaf, g);
+  }
+  return direct;
+}
+
 function runNodes(
   rootNode: Node, seed: Tensor, deps: Map<Node, number>, retain: boolean, rc: GradRecycler, capture: BackwardCapture | undefined,
+  direct: ReadonlyMap<Tensor, Tensor>, written: Tensor[],
 ): void {
   {
     const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
@@ -224,7 +254,16 @@ function runNodes(
         rc.pin(g);
       }
       if (node.retainTarget) retained.push([node.retainTarget, g]);
-      const grads = node.apply(g);
+      let into: (TypedArray | null)[] | undefined;
+      if (direct.size > 0 && !node.keepsGrad) { // never for autograd.record's custom rules
+        for (let i = 0; i < node.edges.length; i++) {
+          const target = node.edges[i]!.leaf ? direct.get(node.edges[i]!.leaf!) : undefined;
+          if (!target) continue;
+          into ??= new Array<TypedArray | null>(node.edges.length).fill(null);
+          into[i] = target.data;
+        }
+      }
+      const grads = node.apply(g, into);
       if (node.keepsGrad) for (const gi of grads) if (gi) rc.pin(gi);
       if (node.lendsGrad) {
         for (const e of node.edges) {
@@ -268,6 +307,15 @@ function runNodes(
             else markUnreached(e.node, deps, buffers, ready, visited);
           }
         } else if (gi && e.leaf) {
+          const target = into?.[i] ? direct.get(e.leaf) : undefined;
+          if (target && gi.data === target.data) {
+            if (!shapesEqual(gi.shape, e.shape) || gi.dtype !== e.dtype) {
+              throw new AutogradError(`${node.name}: backward wrote a gradient of shape ${fmt(gi.shape)} (${gi.dtype}) into the .grad of a ${fmt(e.shape)} (${e.dtype}) leaf`);
+            }
+            markWritten(target); // the leaf's .grad holds its gradient now; nothing to commit
+            written.push(target);
+            continue;
+          }
           const r = castTo(sumToShape(node.name, gi, e.shape), e.dtype);
           const prev = leafGrads.get(e.leaf);
           const next = prev ? addGrads(prev, r) : r;

@@ -18,8 +18,11 @@ export interface Edge {
 /**
  * A backward rule: the upstream gradient in, one gradient per input out (null where that input
  * needs none). Gradients may have the broadcast output shape; the engine reduces them.
+ * `into[i]`, when given and not null, is storage of input i's shape and dtype (a leaf's zeroed
+ * .grad) that the rule may write input i's whole gradient into, returning a tensor over it; a
+ * rule is free to ignore it. Internal: never passed to rules recorded through autograd.record.
  */
-export type BackwardRule = (grad: Tensor, needsGrad: readonly boolean[]) => readonly (Tensor | null)[];
+export type BackwardRule = (grad: Tensor, needsGrad: readonly boolean[], into?: readonly (TypedArray | null)[]) => readonly (Tensor | null)[];
 
 /** A tensor the rule will read, with its storage version when the op ran. */
 export interface SavedVersion {
@@ -120,8 +123,8 @@ export class Node {
   }
 
   /** Run the rule; the caller checks `freed` first. */
-  apply(grad: Tensor): readonly (Tensor | null)[] {
-    return this.rule!(grad, this.needsGrad);
+  apply(grad: Tensor, into?: readonly (TypedArray | null)[]): readonly (Tensor | null)[] {
+    return this.rule!(grad, this.needsGrad, into);
   }
 
   /** Drop the rule and with it every saved tensor. */

@@ -4,6 +4,7 @@
 
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { moduleScope } from "../autograd/module_scope.js";
+import { zeroGradInPlace } from "../autograd/zeroed_grads.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../util/errors.js";
 import { Parameter } from "./parameter.js";
@@ -182,7 +183,7 @@ export abstract class Module {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
-      else if (p.grad) p.grad.data.fill(0);
+      else if (p.grad) zeroGradInPlace(p.grad);
     }
   }
 

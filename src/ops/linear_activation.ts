@@ -12,13 +12,13 @@ import { getBackend } from "../backend/index.js";
 import type { EpilogueActivation, FloatArray } from "../backend/backend.js";
 import { autocastState } from "../autograd/autocast_state.js";
 import { record } from "../autograd/index.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { release } from "../util/buffer_pool.js";
 import { promoteTypes } from "../util/dtype.js";
 import { ValueError } from "../util/errors.js";
 import { checkOptionKeys } from "../util/options.js";
 import { checkLinear, gemmParams, linear, linearInputGrads } from "./matmul.js";
-import { castTensor, emptyUninit } from "./operand.js";
+import { castTensor, emptyUninit, intoFor } from "./operand.js";
 import { type GeluOptions, gelu, relu } from "./unary.js";
 
 /** gelu(linear(x, weight, bias), opts) for x (..., in), weight (out, in), bias (out) or null. */
@@ -64,13 +64,14 @@ function fusedLinear(name: string, act: EpilogueActivation | "relu", x: Tensor, 
   // AVX-512): its output stores displace the packed panels from L2 while the GEMM still reads them.
   if (!epilogue) be.unary("relu", saved.data, out.data);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(name, inputs, out, (g, needs) => {
+  return record(name, inputs, out, (g, needs, into) => {
     const G = castTensor(g, dtype);
     const gPre = emptyUninit(outShape, dtype); // dL/dpre = g * act'(pre)
-    const gb = bias && needs[2] ? emptyUninit([outF], dtype) : null;
+    const gbInto = bias ? intoFor(into, 2, bias, dtype) : null;
+    const gb = bias && needs[2] ? (gbInto ? new Tensor(gbInto, [outF]) : emptyUninit([outF], dtype)) : null;
     be.biasActivationBackward(epilogue ? "derivative" : "relu", saved.data as FloatArray, G.data as FloatArray, rows, outF,
       gPre.data as FloatArray, gb ? (gb.data as FloatArray) : null);
-    const [gx, gw] = linearInputGrads(gPre, X, W, x.shape, needs[0]!, needs[1]!);
+    const [gx, gw] = linearInputGrads(gPre, X, W, x.shape, needs[0]!, needs[1]!, intoFor(into, 1, weight, dtype));
     release(gPre.data); // read by the two GEMMs only, never returned: back to the pool for the next rule
     return bias ? [gx, gw, gb] : [gx, gw];
   }, { saves: [x, weight], privates: [saved] }); // private, back to the pool with the node

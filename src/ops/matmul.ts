@@ -6,10 +6,10 @@ import type { FloatArray, GemmParams } from "../backend/backend.js";
 import { record } from "../autograd/index.js";
 import { broadcastShapes, contiguousStrides, fmt, numel } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { isIntegral, promoteTypes } from "../util/dtype.js";
+import { type TypedArray, isIntegral, promoteTypes } from "../util/dtype.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
 import { autocastLow } from "./autocast.js";
-import { castTensor, emptyUninit, requireTensor } from "./operand.js";
+import { castTensor, emptyUninit, intoFor, requireTensor } from "./operand.js";
 
 export function gemmParams(batch: number, m: number, n: number, k: number, over: Partial<GemmParams>): GemmParams {
   return {
@@ -121,7 +121,9 @@ export function checkLinear(name: string, x: Tensor, weight: Tensor, bias: Tenso
 }
 
 /** gx = G W and gW = G^T X for y = x W^T (G (rows, out), X (rows, in)); entries null where not needed. */
-export function linearInputGrads(G: Tensor, X: Tensor, W: Tensor, xShape: readonly number[], needX: boolean, needW: boolean): [Tensor | null, Tensor | null] {
+/** gwInto: storage of W's shape and dtype (a zeroed .grad, see BackwardRule and intoFor) to write dL/dW into. */
+export function linearInputGrads(G: Tensor, X: Tensor, W: Tensor, xShape: readonly number[], needX: boolean, needW: boolean,
+  gwInto: TypedArray | null = null): [Tensor | null, Tensor | null] {
   const [outF, inF] = W.shape as [number, number];
   const rows = X.numel / inF;
   const be = getBackend();
@@ -132,7 +134,7 @@ export function linearInputGrads(G: Tensor, X: Tensor, W: Tensor, xShape: readon
     be.gemm(G.data as FloatArray, W.data as FloatArray, gx.data as FloatArray, gemmParams(1, rows, inF, outF, {}));
   }
   if (needW) {
-    gw = emptyUninit([outF, inF], W.dtype); // G^T (out, rows) @ X (rows, in)
+    gw = gwInto ? new Tensor(gwInto, [outF, inF]) : emptyUninit([outF, inF], W.dtype); // G^T (out, rows) @ X (rows, in)
     be.gemm(G.data as FloatArray, X.data as FloatArray, gw.data as FloatArray, gemmParams(1, outF, inF, rows, { transA: true }));
   }
   return [gx, gw];
@@ -156,11 +158,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   be.gemm(X.data as FloatArray, W.data as FloatArray, out.data as FloatArray,
     gemmParams(1, rows, outF, inF, { transB: true, bias: Bv ? (Bv.data as FloatArray) : null }));
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record("linear", inputs, out, (g, needs) => {
+  return record("linear", inputs, out, (g, needs, into) => {
     const G = castTensor(g, dtype);
-    const grads: (Tensor | null)[] = [...linearInputGrads(G, X, W, x.shape, needs[0]!, needs[1]!), null];
+    const grads: (Tensor | null)[] = [...linearInputGrads(G, X, W, x.shape, needs[0]!, needs[1]!, intoFor(into, 1, weight, dtype)), null];
     if (bias && needs[2]) {
-      const gb = emptyUninit([outF], dtype);
+      const gbInto = intoFor(into, 2, bias, dtype);
+      const gb = gbInto ? new Tensor(gbInto, [outF]) : emptyUninit([outF], dtype);
       be.reduce("sum", G.data, 1, rows, outF, gb.data);
       grads[2] = gb;
     }

@@ -3,7 +3,7 @@
 import { castTo } from "../autograd/grad_utils.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocateUninit, allocateZeroed } from "../util/buffer_pool.js";
-import { type DType, allocate, isFloat, promoteTypes } from "../util/dtype.js";
+import { type DType, type TypedArray, allocate, isFloat, promoteTypes } from "../util/dtype.js";
 import { MAX_NUMEL, fmt, numel } from "../shape/shape.js";
 import { describeValue } from "../util/describe.js";
 import { DTypeError, ShapeError } from "../util/errors.js";
@@ -26,6 +26,15 @@ export function emptyUninit(shape: readonly number[], dtype: DType): Tensor {
   let n = 1;
   for (const s of shape) n *= s;
   return new Tensor(allocateUninit(dtype, n), shape);
+}
+
+/**
+ * The storage a backward rule may write input i's gradient into (see BackwardRule's `into`):
+ * given only for a leaf input, in that input's dtype, so usable when the rule computes in it.
+ */
+export function intoFor(into: readonly (TypedArray | null)[] | undefined, i: number, input: Tensor, dtype: DType): TypedArray | null {
+  const t = into?.[i];
+  return t && input.dtype === dtype ? t : null;
 }
 
 /** Result dtype of a binary op between two operands. */

@@ -3,6 +3,7 @@
 
 import type { FloatArray } from "../backend/backend.js";
 import { enableGrad } from "../autograd/grad_mode.js";
+import { zeroGradInPlace } from "../autograd/zeroed_grads.js";
 import { fmt, shapesEqual } from "../shape/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocate, isFloat } from "../util/dtype.js";
@@ -198,14 +199,17 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return b.data as FloatArray;
   }
 
-  /** Clear gradients: null them (default, like PyTorch) or fill them with zeros. */
+  /**
+   * Clear gradients: null them (default, like PyTorch) or fill them with zeros, which the next
+   * backward then writes each parameter's gradient into directly (no second buffer, no add).
+   */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     checkOptionKeys(`${this.name}.zeroGrad`, opts, ["setToNone"]);
     const setToNone = opts.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (setToNone) p.grad = null;
-        else if (p.grad) p.grad.data.fill(0);
+        else if (p.grad) zeroGradInPlace(p.grad);
       }
     }
   }
