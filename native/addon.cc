@@ -27,6 +27,7 @@ napi_value Binary(napi_env env, napi_callback_info info);
 napi_value Where(napi_env env, napi_callback_info info);
 napi_value StridedCopy(napi_env env, napi_callback_info info);
 napi_value Cast(napi_env env, napi_callback_info info);
+napi_value Fill(napi_env env, napi_callback_info info);
 napi_value Reduce(napi_env env, napi_callback_info info);
 napi_value ArgReduce(napi_env env, napi_callback_info info);
 napi_value Softmax(napi_env env, napi_callback_info info);
@@ -221,7 +222,7 @@ napi_value Init(napi_env env, napi_value exports) {
   struct { const char* name; napi_callback cb; } fns[] = {
     {"gemm", Gemm}, {"unary", Unary}, {"unaryBackward", UnaryBackward},
     {"biasActBackward", BiasActBackward}, {"binary", Binary}, {"where", Where},
-    {"stridedCopy", StridedCopy}, {"cast", Cast}, {"reduce", Reduce}, {"argReduce", ArgReduce},
+    {"stridedCopy", StridedCopy}, {"cast", Cast}, {"fill", Fill}, {"reduce", Reduce}, {"argReduce", ArgReduce},
     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"layerNorm", LayerNorm},
     {"layerNormBackward", LayerNormBackward}, {"embedding", Embedding}, {"embeddingBackward", EmbeddingBackward},
     {"crossEntropy", CrossEntropy}, {"crossEntropyBackward", CrossEntropyBackward}, {"adamUpdate", Adam},

@@ -96,6 +96,13 @@ napi_value Cast(napi_env env, napi_callback_info info) {
   return A.run([&] { cast_kernel(s.dt, d.dt, s.data, d.data, s.len); });
 }
 
+napi_value Fill(napi_env env, napi_callback_info info) {
+  Args A(env, info, "fill");
+  Arr d = A.arr(0);
+  double value = A.num(1);
+  return A.run([&] { fill_kernel(d.dt, d.data, d.len, value); });
+}
+
 napi_value Reduce(napi_env env, napi_callback_info info) {
   Args A(env, info, "reduce");
   int64_t op = A.i64(0);

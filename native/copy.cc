@@ -102,4 +102,21 @@ void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n) {
   });
 }
 
+void fill_kernel(DType dt, void* dst, int64_t n, double value) {
+  // Large zero fills (zeroGrad of a model's gradients) are memory-bound: both cores' stores
+  // together outrun one core's, measured on 7 MiB of MLP gradients.
+  parallel_for(n, 1 << 18, [&](int64_t b, int64_t e) {
+    if (dt == kF32) {
+      float v = (float)value, *d = (float*)dst;
+      for (int64_t i = b; i < e; i++) d[i] = v;
+    } else if (dt == kF64) {
+      double* d = (double*)dst;
+      for (int64_t i = b; i < e; i++) d[i] = value;
+    } else {
+      int32_t v = to_int32(value), *d = (int32_t*)dst;
+      for (int64_t i = b; i < e; i++) d[i] = v;
+    }
+  });
+}
+
 }  // namespace descent

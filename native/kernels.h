@@ -46,6 +46,8 @@ void where_kernel(DType cdt, DType dt, const void* c, const void* a, const void*
 /** s.strides[0] = src, s.strides[1] = dst. */
 void strided_copy_kernel(DType dt, const void* src, void* dst, const Strided& s, bool accumulate);
 void cast_kernel(DType from, DType to, const void* src, void* dst, int64_t n);
+/** dst[0, n) = value (in dst's dtype), split over the threads for large arrays. */
+void fill_kernel(DType dt, void* dst, int64_t n, double value);
 
 // reduce.cc
 void reduce_kernel(int op, DType in, DType out, const void* x, int64_t outer, int64_t size, int64_t inner, void* o);

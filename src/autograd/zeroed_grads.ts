@@ -5,6 +5,7 @@
 // values as that add, one pass over the gradient fewer and no gradient held on the side. Writing
 // a .grad's `data` directly bypasses the version counter, as it does for saved tensors.
 
+import { getBackend } from "../backend/index.js";
 import { type Tensor, versionCounterOf } from "../tensor/tensor.js";
 import type { TypedArray } from "../util/dtype.js";
 
@@ -12,7 +13,7 @@ const zeroedAt = new WeakMap<TypedArray, number>();
 
 /** Fill t (a .grad) with zeros and remember that it holds zeros. */
 export function zeroGradInPlace(t: Tensor): void {
-  t.data.fill(0);
+  getBackend().fill(t.data, 0);
   zeroedAt.set(t.data, versionCounterOf(t.data).value);
 }
 

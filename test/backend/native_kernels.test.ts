@@ -197,6 +197,20 @@ describe("native elementwise kernels", { skip }, () => {
   });
 });
 
+describe("native fill", { skip }, () => {
+  it("fills large float32, float64 and int32 arrays (threaded) and views, leaving the rest alone", () => {
+    for (const [Ctor, value, want] of [[Float32Array, 0.1, Math.fround(0.1)], [Float64Array, -2.5, -2.5], [Int32Array, -7.9, -7]] as const) {
+      const buf = new Ctor((1 << 19) + 10).fill(3 as never);
+      const view = buf.subarray(5, buf.length - 5);
+      N.fill(view, value);
+      assert.ok(view.every((v: number) => v === want), `${Ctor.name}: every element`);
+      assert.deepEqual([buf[4], buf[buf.length - 5]], [3, 3], `${Ctor.name}: outside the view`);
+      N.fill(view, 0);
+      assert.ok(view.every((v: number) => Object.is(v, 0)), `${Ctor.name}: zeros`);
+    }
+  });
+});
+
 describe("native kernels on typed-array views (byteOffset != 0)", { skip }, () => {
   for (const Ctor of FLOATS) {
     it(`${Ctor.name}: gemm, unary, binary and softmax read and write through subarrays`, () => {

@@ -42,6 +42,8 @@ export interface NativeAddon {
   /** The conversion path: "portable", "f16c", "f16c+avx512bf16". */
   halfIsa?(): string;
   cast(src: A, dst: A): void;
+  /** dst = value everywhere; Float32Array, Float64Array or Int32Array. */
+  fill?(dst: A, value: number): void;
   reduce(op: number, x: A, outer: number, size: number, inner: number, out: A): void;
   argReduce(isMin: boolean, x: A, outer: number, size: number, inner: number, out: Int32Array): void;
   softmax(x: F, rows: number, cols: number, out: F, log: boolean): void;

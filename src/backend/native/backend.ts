@@ -235,7 +235,10 @@ function nativeKernels(N: NativeAddon): Backend {
     },
 
     fill(out, value) {
-      out.fill(value); // TypedArray.prototype.fill is already a native memset-style loop
+      // Large arrays on both cores (a zeroGrad of megabytes of gradients); the rest, and the
+      // dtypes the addon does not store, through TypedArray.prototype.fill (a native loop too).
+      if (N.fill && out.length >= 1 << 18 && isWide(out)) N.fill(out, value);
+      else out.fill(value);
     },
 
     softmax(x, rows, cols, out) {
