@@ -20,6 +20,12 @@ template <class T> struct RowKernelsT {
   /** Weight/bias gradients (either may be null) of columns [cb, ce), accumulated over all rows in row order. */
   void (*layernorm_bw_cols)(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols,
                             int64_t cb, int64_t ce, T* gw, T* gb);
+  /**
+   * Weight/bias gradient partial sums (either pw or pb may be null) of rows [rb, re): pw[c] = sum over
+   * the rows in order of gy * xhat, pb[c] = sum of gy, in double, overwritten (not accumulated).
+   */
+  void (*layernorm_bw_partials)(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
+                                int64_t cols, double* pw, double* pb);
   /** One Adam/AdamW step of elements [b, e) (vmax may be null: no amsgrad). */
   void (*adam)(T* param, const T* grad, T* m, T* v, T* vmax, int64_t b, int64_t e, const AdamArgs& a);
   /** One SGD step of elements [b, e) (buf may be null: no momentum). */

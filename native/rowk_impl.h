@@ -261,6 +261,39 @@ void layernorm_bw_cols(const T* x, const T* mean, const T* rstd, const T* gy, in
   else if (gb) ln_bw_cols_t<false, true>(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
 }
 
+// Partial weight/bias gradients of a block of rows, in double without intermediate rounding: the
+// caller adds the blocks up in block order (blocks fixed by the row count, not the threads).
+template <bool HW, bool HB, class T>
+inline void ln_bw_partials_t(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
+                             int64_t cols, double* pw, double* pb) {
+  for (int64_t c = 0; c < cols; c++) {
+    if (HW) pw[c] = 0;
+    if (HB) pb[c] = 0;
+  }
+  for (int64_t r = rb; r < re; r++) {
+    const T* xr = x + r * cols; const T* g = gy + r * cols;
+    double mu = (double)mean[r], rs = (double)rstd[r];
+    int64_t c = 0;
+    for (; c + W <= cols; c += W) {
+      DV gg = ldv(g + c), a;
+      if (HW) { __builtin_memcpy(&a, pw + c, sizeof a); a = a + gg * ((ldv(xr + c) - mu) * rs); __builtin_memcpy(pw + c, &a, sizeof a); }
+      if (HB) { __builtin_memcpy(&a, pb + c, sizeof a); a = a + gg; __builtin_memcpy(pb + c, &a, sizeof a); }
+    }
+    for (; c < cols; c++) {
+      if (HW) pw[c] += (double)g[c] * (((double)xr[c] - mu) * rs);
+      if (HB) pb[c] += (double)g[c];
+    }
+  }
+}
+
+template <class T>
+void layernorm_bw_partials(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols,
+                           double* pw, double* pb) {
+  if (pw && pb) ln_bw_partials_t<true, true>(x, mean, rstd, gy, rb, re, cols, pw, pb);
+  else if (pw) ln_bw_partials_t<true, false>(x, mean, rstd, gy, rb, re, cols, pw, pb);
+  else if (pb) ln_bw_partials_t<false, true>(x, mean, rstd, gy, rb, re, cols, pw, pb);
+}
+
 // ---- optimizers (PyTorch's single-tensor Adam/AdamW and SGD, like src/backend/ts/optim.ts) ----
 
 // One Adam/AdamW element step on V = double or DV (M its comparison type); every operation is the
@@ -368,7 +401,7 @@ template <class T> void col_accumulate(const T* x, int64_t rows, int64_t w, int6
 // Constant-initialized (no code runs at load time): this file is built with the ISA's flags, and a
 // dynamic initializer would execute its instructions on CPUs that lack them.
 template <class T> constexpr RowKernelsT<T> kernels_of() {
-  return {layernorm<T>, layernorm_bw_rows<T>, layernorm_bw_cols<T>, adam<T>, sgd<T>, col_accumulate<T>};
+  return {layernorm<T>, layernorm_bw_rows<T>, layernorm_bw_cols<T>, layernorm_bw_partials<T>, adam<T>, sgd<T>, col_accumulate<T>};
 }
 
 constexpr RowKernels kTable = {kernels_of<float>(), kernels_of<double>()};

@@ -293,7 +293,7 @@ describe("native fused and optimizer kernels", { skip }, () => {
   for (const Ctor of FLOATS) {
     const [rtol, atol] = tol(Ctor);
     it(`${Ctor.name}: layerNorm (+backward) with and without affine`, () => {
-      for (const [rows, cols] of [[1, 1], [3, 7], [17, 33], [7, 513], [255, 17]]) {
+      for (const [rows, cols] of [[1, 1], [3, 7], [17, 33], [7, 513], [255, 17], [1000, 41], [300, 2100]]) {
         const x = randArray(Ctor, rows * cols, rows, -3, 3);
         const gy = randArray(Ctor, rows * cols, rows + 1);
         for (const affine of [false, true]) {
@@ -309,6 +309,25 @@ describe("native fused and optimizer kernels", { skip }, () => {
           N.layerNormBackward(x, w, mean, rstd, gy, rows, cols, ...grads[1]!);
           grads[0]!.forEach((e, i) => e && assertClose(grads[1]![i]!, e, rtol, atol * 10, `layerNormBackward ${i}`));
         }
+      }
+    });
+
+    it(`${Ctor.name}: layerNormBackward weight-only and bias-only gradients, the same bits on 1 and 2 threads`, () => {
+      // 1000 rows: the weight/bias gradients go through the row-block partial sums (native/fused.cc).
+      const rows = 1000, cols = 41;
+      const x = randArray(Ctor, rows * cols, 5, -3, 3), gy = randArray(Ctor, rows * cols, 6);
+      const w = randArray(Ctor, cols, 7);
+      const mean = new Ctor(rows), rstd = new Ctor(rows);
+      tsBackend.layerNorm(x, w, null, rows, cols, 1e-5, new Ctor(rows * cols), mean, rstd);
+      for (const [hasW, hasB] of [[true, false], [false, true], [true, true]]) {
+        const want = [new Ctor(rows * cols), hasW ? new Ctor(cols).fill(0.25) : null, hasB ? new Ctor(cols).fill(-1) : null] as const;
+        tsBackend.layerNormBackward(x, w, mean, rstd, gy, rows, cols, ...want);
+        assertThreadIndependent(() => {
+          const got = [new Ctor(rows * cols), hasW ? new Ctor(cols).fill(0.25) : null, hasB ? new Ctor(cols).fill(-1) : null] as const;
+          N.layerNormBackward(x, w, mean, rstd, gy, rows, cols, ...got);
+          want.forEach((e, i) => e && assertClose(got[i]!, e, rtol, atol * 10, `layerNormBackward ${hasW}/${hasB} ${i}`));
+          return got.filter((g): g is NonNullable<typeof g> => g !== null);
+        }, `layerNormBackward ${hasW}/${hasB}`);
       }
     });
 
