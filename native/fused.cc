@@ -2,7 +2,6 @@
 // (+backward). Layer-norm statistics are computed in double like src/backend/ts/fused.ts (the
 // row sums use several accumulators, so they can differ from the reference in the last bits).
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -21,56 +20,19 @@ void layernorm_typed(const RowKernelsT<T>& k, const T* x, const T* w, const T* b
   parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) { k.layernorm(x, w, b, rb, re, cols, eps, out, mean, rstd); });
 }
 
-// Weight/bias gradients of a layer-norm backward: blocks of rows, fixed by rows and cols alone, each
-// summed over its rows in order (double, no rounding in between) while its x and gy are still in
-// cache from the input-gradient pass, then the blocks added in block order and rounded once. The
-// result depends only on the shape, not on the thread count. 0 blocks: too few rows to pay off.
-inline int64_t ln_bw_block_rows(int64_t rows, int64_t cols) {
-  int64_t most = (int64_t)(4 << 20) / (16 * (cols < 1 ? 1 : cols));  // partial sums: at most 4 MiB
-  most = most > 256 ? 256 : (most < 1 ? 1 : most);
-  int64_t br = (rows + most - 1) / most;
-  br = br < 64 ? 64 : br;
-  return (rows + br - 1) / br >= 4 ? br : 0;
-}
-
 template <class T>
 void layernorm_bw_typed(const RowKernelsT<T>& k, const T* x, const T* w, const T* mean, const T* rstd, const T* gy,
                         int64_t rows, int64_t cols, T* gx, T* gw, T* gb) {
-  int64_t br = (gw || gb) ? ln_bw_block_rows(rows, cols) : 0;
-  double* part = br ? (double*)malloc(sizeof(double) * 2 * cols * ((rows + br - 1) / br)) : nullptr;
-  if (part) {
-    const int64_t nb = (rows + br - 1) / br;
-    double* pw = gw ? part : nullptr;
-    double* pb = gb ? part + nb * cols : nullptr;
-    const int64_t grain = (row_grain(cols) + br - 1) / br;
-    parallel_for(nb, grain, [&](int64_t bb, int64_t be) {
-      for (int64_t blk = bb; blk < be; blk++) {
-        int64_t r0 = blk * br, r1 = r0 + br < rows ? r0 + br : rows;
-        k.layernorm_bw_rows(x, w, mean, rstd, gy, r0, r1, cols, gx);
-        k.layernorm_bw_partials(x, mean, rstd, gy, r0, r1, cols, pw ? pw + blk * cols : nullptr,
-                                pb ? pb + blk * cols : nullptr);
-      }
-    });
-    for (int64_t blk = 1; blk < nb; blk++)
-      for (int64_t c = 0; c < cols; c++) {
-        if (pw) pw[c] += pw[blk * cols + c];
-        if (pb) pb[c] += pb[blk * cols + c];
-      }
-    for (int64_t c = 0; c < cols; c++) {
-      if (gw) gw[c] = (T)((double)gw[c] + pw[c]);
-      if (gb) gb[c] = (T)((double)gb[c] + pb[c]);
-    }
-    free(part);
+  auto rows_fn = [&](int64_t rb, int64_t re) { k.layernorm_bw_rows(x, w, mean, rstd, gy, rb, re, cols, gx); };
+  if (!gw && !gb) {  // rows are independent for the input gradient
+    parallel_for(rows, row_grain(cols), rows_fn);
     return;
   }
-  // Rows are independent for the input gradient.
-  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) { k.layernorm_bw_rows(x, w, mean, rstd, gy, rb, re, cols, gx); });
-  if (!gw && !gb) return;
-  // Few rows (or no memory for the partial sums): each column accumulates over the rows in row
-  // order, rounding after each row (as the reference does); split over columns.
-  parallel_for(cols, rows * cols >= (1 << 15) ? 64 : cols, [&](int64_t cb, int64_t ce) {
-    k.layernorm_bw_cols(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
-  });
+  T* const outs[2] = {gw, gb};
+  column_grads<T, 2>(rows, cols, outs, row_grain(cols), rows_fn,
+                     [&](int64_t rb, int64_t re, int64_t cb, int64_t ce, double* const* p) {
+                       k.layernorm_bw_partials(x, mean, rstd, gy, rb, re, cols, cb, ce, p[0], p[1]);
+                     });
 }
 
 template <class T>

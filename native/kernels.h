@@ -2,6 +2,7 @@
 // turns JS typed arrays into these). Op codes follow the order of the TypeScript op-name lists.
 #pragma once
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "pool.h"
 #include "rowk.h"  // AdamArgs, SgdArgs
@@ -108,6 +109,61 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
     split_range(x->n, parts, tid, &b, &e);
     if (b < e) (*x->f)(b, e);
   }, &ctx);
+}
+
+/**
+ * Per-column parameter gradients (a norm's weight and bias): outs[i][c] += the sum over all rows of
+ * a per-element term, accumulated in double and rounded once (null outs are skipped).
+ * rows_fn(r0, r1) does the rows' other work (the input gradient); sums_fn(r0, r1, c0, c1, parts)
+ * writes into parts[i][c - c0] (null where outs[i] is) the sums over rows [r0, r1) in row order.
+ * With rows enough, the rows go in blocks fixed by rows and cols alone, each block's rows_fn and
+ * sums_fn back to back (its rows read once, from cache) on the pool's threads, and the blocks'
+ * sums are added in block order. Else (or without memory for the block sums) rows_fn runs over
+ * all rows and then sums_fn over all rows per chunk of columns. Either way the result does not
+ * depend on the thread count.
+ */
+template <class T, int NOUT, class RowsFn, class SumsFn>
+void column_grads(int64_t rows, int64_t cols, T* const (&outs)[NOUT], int64_t grain_rows, const RowsFn& rows_fn,
+                  const SumsFn& sums_fn) {
+  int64_t most = (int64_t)(4 << 20) / (8 * NOUT * (cols < 1 ? 1 : cols));  // block sums: at most 4 MiB
+  most = most > 256 ? 256 : (most < 1 ? 1 : most);
+  int64_t br = (rows + most - 1) / most;
+  if (br < 64) br = 64;
+  const int64_t nb = (rows + br - 1) / br;
+  double* part = nb >= 4 && cols >= 1 ? (double*)malloc(sizeof(double) * NOUT * cols * nb) : nullptr;
+  if (part) {
+    parallel_for(nb, (grain_rows + br - 1) / br, [&](int64_t bb, int64_t be) {
+      for (int64_t blk = bb; blk < be; blk++) {
+        double* parts[NOUT];
+        for (int i = 0; i < NOUT; i++) parts[i] = outs[i] ? part + (i * nb + blk) * cols : nullptr;
+        int64_t r0 = blk * br, r1 = r0 + br < rows ? r0 + br : rows;
+        rows_fn(r0, r1);
+        sums_fn(r0, r1, (int64_t)0, cols, parts);
+      }
+    });
+    for (int i = 0; i < NOUT; i++) {
+      if (!outs[i]) continue;
+      double* p = part + i * nb * cols;
+      for (int64_t blk = 1; blk < nb; blk++)
+        for (int64_t c = 0; c < cols; c++) p[c] += p[blk * cols + c];
+      for (int64_t c = 0; c < cols; c++) outs[i][c] = (T)((double)outs[i][c] + p[c]);
+    }
+    free(part);
+    return;
+  }
+  parallel_for(rows, grain_rows, [&](int64_t rb, int64_t re) { rows_fn(rb, re); });
+  enum { CH = 256 };
+  parallel_for(cols, rows * cols >= (1 << 15) ? 64 : cols, [&](int64_t cb, int64_t ce) {
+    double acc[NOUT][CH];
+    for (int64_t c0 = cb; c0 < ce; c0 += CH) {
+      int64_t c1 = c0 + CH < ce ? c0 + CH : ce;
+      double* parts[NOUT];
+      for (int i = 0; i < NOUT; i++) parts[i] = outs[i] ? acc[i] : nullptr;
+      sums_fn((int64_t)0, rows, c0, c1, parts);
+      for (int i = 0; i < NOUT; i++)
+        if (outs[i]) for (int64_t c = c0; c < c1; c++) outs[i][c] = (T)((double)outs[i][c] + acc[i][c - c0]);
+    }
+  });
 }
 
 }  // namespace descent

@@ -1,7 +1,9 @@
 // LLaMA's row kernels and their Node-API glue, kept in one file: RMS norm (+backward) over the
 // last axis of (R, C), and rotary embeddings in the rotate_half layout (+backward) over (N, T, D)
-// with a (S, D) cos/sin cache. Arithmetic is in double exactly as src/backend/ts/rms_norm.ts and
-// src/backend/ts/rotary.ts do it (those are the reference these are tested against).
+// with a (S, D) cos/sin cache. Arithmetic is in double as src/backend/ts/rms_norm.ts and
+// src/backend/ts/rotary.ts do it (the reference these are tested against); the RMS norm's row sums
+// use several accumulators and its weight gradient sums blocks of rows, so those can differ from
+// the reference in the last bits (never with the thread count).
 #include <math.h>
 
 #include "kernels.h"
@@ -12,52 +14,26 @@ namespace {
 
 inline int64_t row_grain(int64_t cols) { return cols >= (1 << 14) ? 1 : ((1 << 14) + cols - 1) / (cols < 1 ? 1 : cols); }
 
+// RMS norm: the row math is in rowk_impl.h (compiled per ISA, vectorised); here only the split.
 template <class T>
-void rmsnorm_typed(const T* x, const T* w, int64_t rows, int64_t cols, double eps, T* out, T* rstd) {
-  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
-    for (int64_t r = rb; r < re; r++) {
-      const T* xr = x + r * cols;
-      T* o = out + r * cols;
-      double ss = 0;
-      for (int64_t c = 0; c < cols; c++) ss += (double)xr[c] * (double)xr[c];
-      double rs = 1.0 / sqrt(ss / (double)cols + eps);
-      rstd[r] = (T)rs;
-      if (w) for (int64_t c = 0; c < cols; c++) o[c] = (T)((double)xr[c] * rs * (double)w[c]);
-      else for (int64_t c = 0; c < cols; c++) o[c] = (T)((double)xr[c] * rs);
-    }
-  });
+void rmsnorm_typed(const RowKernelsT<T>& k, const T* x, const T* w, int64_t rows, int64_t cols, double eps, T* out,
+                   T* rstd) {
+  parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) { k.rmsnorm(x, w, rb, re, cols, eps, out, rstd); });
 }
 
 template <class T>
-void rmsnorm_bw_typed(const T* x, const T* w, const T* rstd, const T* gy, int64_t rows, int64_t cols, T* gx, T* gw) {
-  // gx = rstd * (g - xhat * mean(g * xhat)), xhat = x * rstd, g = gy * w; rows are independent.
-  if (gx) {
-    parallel_for(rows, row_grain(cols), [&](int64_t rb, int64_t re) {
-      for (int64_t r = rb; r < re; r++) {
-        const T* xr = x + r * cols; const T* g = gy + r * cols; T* o = gx + r * cols;
-        double rs = (double)rstd[r], sumGX = 0;
-        for (int64_t c = 0; c < cols; c++) {
-          double gg = w ? (double)g[c] * (double)w[c] : (double)g[c];
-          sumGX += gg * ((double)xr[c] * rs);
-        }
-        double mGX = sumGX / (double)cols;
-        for (int64_t c = 0; c < cols; c++) {
-          double gg = w ? (double)g[c] * (double)w[c] : (double)g[c];
-          o[c] = (T)(rs * (gg - ((double)xr[c] * rs) * mGX));
-        }
-      }
-    });
+void rmsnorm_bw_typed(const RowKernelsT<T>& k, const T* x, const T* w, const T* rstd, const T* gy, int64_t rows,
+                      int64_t cols, T* gx, T* gw) {
+  auto rows_fn = [&](int64_t rb, int64_t re) { if (gx) k.rmsnorm_bw_rows(x, w, rstd, gy, rb, re, cols, gx); };
+  if (!gw) {  // rows are independent for the input gradient
+    if (gx) parallel_for(rows, row_grain(cols), rows_fn);
+    return;
   }
-  if (!gw) return;
-  // Each column accumulates over rows in row order (as the reference does): split over columns,
-  // so the result does not depend on the thread count.
-  parallel_for(cols, rows * cols >= (1 << 15) ? 64 : cols, [&](int64_t cb, int64_t ce) {
-    for (int64_t r = 0; r < rows; r++) {
-      const T* xr = x + r * cols; const T* g = gy + r * cols;
-      double rs = (double)rstd[r];
-      for (int64_t c = cb; c < ce; c++) gw[c] = (T)((double)gw[c] + (double)g[c] * ((double)xr[c] * rs));
-    }
-  });
+  T* const outs[1] = {gw};
+  column_grads<T, 1>(rows, cols, outs, row_grain(cols), rows_fn,
+                     [&](int64_t rb, int64_t re, int64_t cb, int64_t ce, double* const* p) {
+                       k.rmsnorm_bw_partials(x, rstd, gy, rb, re, cols, cb, ce, p[0]);
+                     });
 }
 
 /** backward = false: y = x*cos + rotate_half(x)*sin; true: its transpose applied to x (= gy). */
@@ -98,8 +74,8 @@ napi_value RmsNorm(napi_env env, napi_callback_info info) {
   A.need_len(!w.present || w.len >= cols, "weight must hold cols elements");
   A.need_len(n <= x.len && n <= o.len && rows <= rstd.len, "x and out must hold rows * cols elements, rstd rows");
   return A.run([&] {
-    if (x.dt == kF32) rmsnorm_typed<float>((const float*)x.data, (const float*)w.data, rows, cols, eps, (float*)o.data, (float*)rstd.data);
-    else rmsnorm_typed<double>((const double*)x.data, (const double*)w.data, rows, cols, eps, (double*)o.data, (double*)rstd.data);
+    if (x.dt == kF32) rmsnorm_typed<float>(g_rowk->f32, (const float*)x.data, (const float*)w.data, rows, cols, eps, (float*)o.data, (float*)rstd.data);
+    else rmsnorm_typed<double>(g_rowk->f64, (const double*)x.data, (const double*)w.data, rows, cols, eps, (double*)o.data, (double*)rstd.data);
   });
 }
 
@@ -116,10 +92,10 @@ napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
              "x, gy and gx must hold rows * cols elements, rstd rows");
   return A.run([&] {
     if (x.dt == kF32)
-      rmsnorm_bw_typed<float>((const float*)x.data, (const float*)w.data, (const float*)rstd.data, (const float*)gy.data,
+      rmsnorm_bw_typed<float>(g_rowk->f32, (const float*)x.data, (const float*)w.data, (const float*)rstd.data, (const float*)gy.data,
                               rows, cols, (float*)gx.data, (float*)gw.data);
     else
-      rmsnorm_bw_typed<double>((const double*)x.data, (const double*)w.data, (const double*)rstd.data, (const double*)gy.data,
+      rmsnorm_bw_typed<double>(g_rowk->f64, (const double*)x.data, (const double*)w.data, (const double*)rstd.data, (const double*)gy.data,
                                rows, cols, (double*)gx.data, (double*)gw.data);
   });
 }

@@ -17,15 +17,20 @@ template <class T> struct RowKernelsT {
   /** Input gradient of rows [rb, re) (w may be null). */
   void (*layernorm_bw_rows)(const T* x, const T* w, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
                             int64_t cols, T* gx);
-  /** Weight/bias gradients (either may be null) of columns [cb, ce), accumulated over all rows in row order. */
-  void (*layernorm_bw_cols)(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols,
-                            int64_t cb, int64_t ce, T* gw, T* gb);
   /**
-   * Weight/bias gradient partial sums (either pw or pb may be null) of rows [rb, re): pw[c] = sum over
-   * the rows in order of gy * xhat, pb[c] = sum of gy, in double, overwritten (not accumulated).
+   * Weight/bias gradient sums (either pw or pb may be null) over rows [rb, re) of columns [cb, ce):
+   * pw[c - cb] = sum in row order of gy * xhat, pb[c - cb] = sum of gy, in double, overwritten.
    */
   void (*layernorm_bw_partials)(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
-                                int64_t cols, double* pw, double* pb);
+                                int64_t cols, int64_t cb, int64_t ce, double* pw, double* pb);
+  /** RMS norm of rows [rb, re) (w may be null): out = x * rstd * w, rstd = 1 / sqrt(mean(x^2) + eps). */
+  void (*rmsnorm)(const T* x, const T* w, int64_t rb, int64_t re, int64_t cols, double eps, T* out, T* rstd);
+  /** RMS norm input gradient of rows [rb, re) (w may be null). */
+  void (*rmsnorm_bw_rows)(const T* x, const T* w, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols,
+                          T* gx);
+  /** RMS norm weight gradient sums over rows [rb, re) of columns [cb, ce): pw[c - cb] = sum of gy * x * rstd in row order. */
+  void (*rmsnorm_bw_partials)(const T* x, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols, int64_t cb,
+                              int64_t ce, double* pw);
   /** One Adam/AdamW step of elements [b, e) (vmax may be null: no amsgrad). */
   void (*adam)(T* param, const T* grad, T* m, T* v, T* vmax, int64_t b, int64_t e, const AdamArgs& a);
   /** One SGD step of elements [b, e) (buf may be null: no momentum). */

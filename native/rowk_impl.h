@@ -232,54 +232,26 @@ void layernorm_bw_rows(const T* x, const T* w, const T* mean, const T* rstd, con
   }
 }
 
-// Weight/bias gradients: every column accumulates over the rows in row order, rounding to T after
-// each row (as the reference does); vectorised across columns only.
-template <bool HW, bool HB, class T>
-inline void ln_bw_cols_t(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols, int64_t cb,
-                         int64_t ce, T* gw, T* gb) {
-  for (int64_t r = 0; r < rows; r++) {
-    const T* xr = x + r * cols; const T* g = gy + r * cols;
-    double mu = (double)mean[r], rs = (double)rstd[r];
-    int64_t c = cb;
-    for (; c + W <= ce; c += W) {
-      DV gg = ldv(g + c);
-      if (HW) stv(gw + c, ldv(gw + c) + gg * ((ldv(xr + c) - mu) * rs));
-      if (HB) stv(gb + c, ldv(gb + c) + gg);
-    }
-    for (; c < ce; c++) {
-      if (HW) gw[c] = (T)((double)gw[c] + (double)g[c] * (((double)xr[c] - mu) * rs));
-      if (HB) gb[c] = (T)((double)gb[c] + (double)g[c]);
-    }
-  }
-}
-
-template <class T>
-void layernorm_bw_cols(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rows, int64_t cols, int64_t cb,
-                       int64_t ce, T* gw, T* gb) {
-  if (gw && gb) ln_bw_cols_t<true, true>(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
-  else if (gw) ln_bw_cols_t<true, false>(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
-  else if (gb) ln_bw_cols_t<false, true>(x, mean, rstd, gy, rows, cols, cb, ce, gw, gb);
-}
-
-// Partial weight/bias gradients of a block of rows, in double without intermediate rounding: the
-// caller adds the blocks up in block order (blocks fixed by the row count, not the threads).
+// Weight/bias gradient sums over a block of rows, in double without intermediate rounding (the
+// caller adds blocks up in block order and rounds once; see kernels.h).
 template <bool HW, bool HB, class T>
 inline void ln_bw_partials_t(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re,
-                             int64_t cols, double* pw, double* pb) {
-  for (int64_t c = 0; c < cols; c++) {
+                             int64_t cols, int64_t cb, int64_t ce, double* pw, double* pb) {
+  const int64_t n = ce - cb;
+  for (int64_t c = 0; c < n; c++) {
     if (HW) pw[c] = 0;
     if (HB) pb[c] = 0;
   }
   for (int64_t r = rb; r < re; r++) {
-    const T* xr = x + r * cols; const T* g = gy + r * cols;
+    const T* xr = x + r * cols + cb; const T* g = gy + r * cols + cb;
     double mu = (double)mean[r], rs = (double)rstd[r];
     int64_t c = 0;
-    for (; c + W <= cols; c += W) {
+    for (; c + W <= n; c += W) {
       DV gg = ldv(g + c), a;
       if (HW) { __builtin_memcpy(&a, pw + c, sizeof a); a = a + gg * ((ldv(xr + c) - mu) * rs); __builtin_memcpy(pw + c, &a, sizeof a); }
       if (HB) { __builtin_memcpy(&a, pb + c, sizeof a); a = a + gg; __builtin_memcpy(pb + c, &a, sizeof a); }
     }
-    for (; c < cols; c++) {
+    for (; c < n; c++) {
       if (HW) pw[c] += (double)g[c] * (((double)xr[c] - mu) * rs);
       if (HB) pb[c] += (double)g[c];
     }
@@ -288,10 +260,92 @@ inline void ln_bw_partials_t(const T* x, const T* mean, const T* rstd, const T* 
 
 template <class T>
 void layernorm_bw_partials(const T* x, const T* mean, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols,
-                           double* pw, double* pb) {
-  if (pw && pb) ln_bw_partials_t<true, true>(x, mean, rstd, gy, rb, re, cols, pw, pb);
-  else if (pw) ln_bw_partials_t<true, false>(x, mean, rstd, gy, rb, re, cols, pw, pb);
-  else if (pb) ln_bw_partials_t<false, true>(x, mean, rstd, gy, rb, re, cols, pw, pb);
+                           int64_t cb, int64_t ce, double* pw, double* pb) {
+  if (pw && pb) ln_bw_partials_t<true, true>(x, mean, rstd, gy, rb, re, cols, cb, ce, pw, pb);
+  else if (pw) ln_bw_partials_t<true, false>(x, mean, rstd, gy, rb, re, cols, cb, ce, pw, pb);
+  else if (pb) ln_bw_partials_t<false, true>(x, mean, rstd, gy, rb, re, cols, cb, ce, pw, pb);
+}
+
+// ---- RMS norm ----
+
+// Row sum of a(c) over c < n, a given as a D4 functor for 4 columns and a double one for the tail:
+// eight strided accumulators (two D4s) combined pairwise, the tail sequentially last (as in
+// ln_bw_row), so the order depends only on n.
+template <class F4, class F1>
+inline double row_sum8(int64_t n, const F4& f4, const F1& f1) {
+  D4 a0 = {0, 0, 0, 0}, a1 = a0;
+  int64_t c = 0;
+  for (; c + 8 <= n; c += 8) { a0 += f4(c); a1 += f4(c + 4); }
+  D4 sa = a0 + a1;
+  double s = (sa[0] + sa[1]) + (sa[2] + sa[3]);
+  for (; c < n; c++) s += f1(c);
+  return s;
+}
+
+template <class T>
+void rmsnorm(const T* x, const T* w, int64_t rb, int64_t re, int64_t cols, double eps, T* out, T* rstd) {
+  for (int64_t r = rb; r < re; r++) {
+    const T* xr = x + r * cols;
+    T* o = out + r * cols;
+    double ss = row_sum8(cols, [&](int64_t c) { D4 v = ld4(xr + c); return v * v; },
+                         [&](int64_t c) { double v = (double)xr[c]; return v * v; });
+    double rs = 1.0 / __builtin_sqrt(ss / (double)cols + eps);
+    rstd[r] = (T)rs;
+    int64_t c = 0;
+    if (w) {
+      for (; c + W <= cols; c += W) stv(o + c, ldv(xr + c) * rs * ldv(w + c));
+      for (; c < cols; c++) o[c] = (T)((double)xr[c] * rs * (double)w[c]);
+    } else {
+      for (; c + W <= cols; c += W) stv(o + c, ldv(xr + c) * rs);
+      for (; c < cols; c++) o[c] = (T)((double)xr[c] * rs);
+    }
+  }
+}
+
+// gx = rstd * (g - xhat * mean(g * xhat)), xhat = x * rstd, g = gy * w.
+template <bool HW, class T>
+inline void rms_bw_row(const T* xr, const T* w, const T* g, int64_t n, double rs, T* o) {
+  double sumGX = row_sum8(n,
+      [&](int64_t c) { D4 gg = ld4(g + c); if (HW) gg *= ld4(w + c); return gg * (ld4(xr + c) * rs); },
+      [&](int64_t c) { double gg = HW ? (double)g[c] * (double)w[c] : (double)g[c]; return gg * ((double)xr[c] * rs); });
+  double mGX = sumGX / (double)n;
+  int64_t c = 0;
+  for (; c + W <= n; c += W) {
+    DV gg = ldv(g + c);
+    if (HW) gg *= ldv(w + c);
+    stv(o + c, rs * (gg - (ldv(xr + c) * rs) * mGX));
+  }
+  for (; c < n; c++) {
+    double gg = HW ? (double)g[c] * (double)w[c] : (double)g[c];
+    o[c] = (T)(rs * (gg - ((double)xr[c] * rs) * mGX));
+  }
+}
+
+template <class T>
+void rmsnorm_bw_rows(const T* x, const T* w, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols, T* gx) {
+  for (int64_t r = rb; r < re; r++) {
+    if (w) rms_bw_row<true>(x + r * cols, w, gy + r * cols, cols, (double)rstd[r], gx + r * cols);
+    else rms_bw_row<false>(x + r * cols, w, gy + r * cols, cols, (double)rstd[r], gx + r * cols);
+  }
+}
+
+template <class T>
+void rmsnorm_bw_partials(const T* x, const T* rstd, const T* gy, int64_t rb, int64_t re, int64_t cols, int64_t cb,
+                         int64_t ce, double* pw) {
+  const int64_t n = ce - cb;
+  for (int64_t c = 0; c < n; c++) pw[c] = 0;
+  for (int64_t r = rb; r < re; r++) {
+    const T* xr = x + r * cols + cb; const T* g = gy + r * cols + cb;
+    double rs = (double)rstd[r];
+    int64_t c = 0;
+    for (; c + W <= n; c += W) {
+      DV a;
+      __builtin_memcpy(&a, pw + c, sizeof a);
+      a = a + ldv(g + c) * (ldv(xr + c) * rs);
+      __builtin_memcpy(pw + c, &a, sizeof a);
+    }
+    for (; c < n; c++) pw[c] += (double)g[c] * ((double)xr[c] * rs);
+  }
 }
 
 // ---- optimizers (PyTorch's single-tensor Adam/AdamW and SGD, like src/backend/ts/optim.ts) ----
@@ -401,7 +455,8 @@ template <class T> void col_accumulate(const T* x, int64_t rows, int64_t w, int6
 // Constant-initialized (no code runs at load time): this file is built with the ISA's flags, and a
 // dynamic initializer would execute its instructions on CPUs that lack them.
 template <class T> constexpr RowKernelsT<T> kernels_of() {
-  return {layernorm<T>, layernorm_bw_rows<T>, layernorm_bw_cols<T>, layernorm_bw_partials<T>, adam<T>, sgd<T>, col_accumulate<T>};
+  return {layernorm<T>, layernorm_bw_rows<T>, layernorm_bw_partials<T>,
+          rmsnorm<T>, rmsnorm_bw_rows<T>, rmsnorm_bw_partials<T>, adam<T>, sgd<T>, col_accumulate<T>};
 }
 
 constexpr RowKernels kTable = {kernels_of<float>(), kernels_of<double>()};

@@ -225,7 +225,10 @@ export interface Backend {
     x: FloatArray, weight: FloatArray | null, bias: FloatArray | null, rows: number, cols: number, eps: number,
     out: FloatArray, mean: FloatArray, rstd: FloatArray,
   ): void;
-  /** Gradients of layerNorm. gWeight/gBias are accumulated into (+=) when non-null. */
+  /**
+   * Gradients of layerNorm. gWeight/gBias, when non-null, get their column sums over the rows added
+   * (+=): summed in double, rounded once.
+   */
   layerNormBackward(
     x: FloatArray, weight: FloatArray | null, mean: FloatArray, rstd: FloatArray, gy: FloatArray,
     rows: number, cols: number, gx: FloatArray, gWeight: FloatArray | null, gBias: FloatArray | null,
@@ -300,7 +303,10 @@ export interface Backend {
   ): void;
   /** RMS norm over the last axis of (R, C): out = x * rstd * w, rstd = 1/sqrt(mean(x²) + eps); writes rstd (R). */
   rmsNorm(x: FloatArray, weight: FloatArray | null, rows: number, cols: number, eps: number, out: FloatArray, rstd: FloatArray): void;
-  /** Gradients of rmsNorm; gx is written when non-null, gWeight accumulated into (+=) when non-null. */
+  /**
+   * Gradients of rmsNorm; gx is written when non-null; gWeight, when non-null, gets its column sums
+   * over the rows added (+=): summed in double, rounded once.
+   */
   rmsNormBackward(
     x: FloatArray, weight: FloatArray | null, rstd: FloatArray, gy: FloatArray, rows: number, cols: number,
     gx: FloatArray | null, gWeight: FloatArray | null,

@@ -80,6 +80,8 @@ export function layerNormBackward(
   x: FloatArray, weight: FloatArray | null, mean: FloatArray, rstd: FloatArray, gy: FloatArray,
   rows: number, cols: number, gx: FloatArray, gWeight: FloatArray | null, gBias: FloatArray | null,
 ): void {
+  // The weight and bias gradients are summed over the rows in double and rounded once at the end.
+  const sumW = gWeight ? new Float64Array(cols) : null, sumB = gBias ? new Float64Array(cols) : null;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const mu = mean[r]!;
@@ -92,8 +94,8 @@ export function layerNormBackward(
       const g = weight ? gy[o + c]! * weight[c]! : gy[o + c]!;
       sumG += g;
       sumGX += g * xhat;
-      if (gWeight) gWeight[c]! += gy[o + c]! * xhat;
-      if (gBias) gBias[c]! += gy[o + c]!;
+      if (sumW) sumW[c]! += gy[o + c]! * xhat;
+      if (sumB) sumB[c]! += gy[o + c]!;
     }
     const mG = sumG / cols;
     const mGX = sumGX / cols;
@@ -102,6 +104,10 @@ export function layerNormBackward(
       const g = weight ? gy[o + c]! * weight[c]! : gy[o + c]!;
       gx[o + c] = rs * (g - mG - xhat * mGX);
     }
+  }
+  for (let c = 0; c < cols; c++) {
+    if (gWeight) gWeight[c]! += sumW![c]!;
+    if (gBias) gBias[c]! += sumB![c]!;
   }
 }
 

@@ -24,10 +24,12 @@ export function rmsNormBackward(
   x: FloatArray, weight: FloatArray | null, rstd: FloatArray, gy: FloatArray, rows: number, cols: number,
   gx: FloatArray | null, gWeight: FloatArray | null,
 ): void {
+  // The weight gradient is summed over the rows in double and rounded once at the end.
+  const sumW = gWeight ? new Float64Array(cols) : null;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const rs = rstd[r]!;
-    if (gWeight) for (let c = 0; c < cols; c++) gWeight[c]! += gy[o + c]! * (x[o + c]! * rs);
+    if (sumW) for (let c = 0; c < cols; c++) sumW[c]! += gy[o + c]! * (x[o + c]! * rs);
     if (!gx) continue;
     // xhat = x * rstd, g = gy * w:  gx = rstd * (g - xhat * mean(g * xhat))
     let sumGX = 0;
@@ -37,4 +39,5 @@ export function rmsNormBackward(
     if (weight) for (let c = 0; c < cols; c++) gx[o + c] = rs * (gy[o + c]! * weight[c]! - x[o + c]! * rs * mGX);
     else for (let c = 0; c < cols; c++) gx[o + c] = rs * (gy[o + c]! - x[o + c]! * rs * mGX);
   }
+  if (gWeight) for (let c = 0; c < cols; c++) gWeight[c]! += sumW![c]!;
 }
