@@ -2,7 +2,11 @@
 // nanoGPT-layout model and random tokens, plus the MLP benchmark. Every run is its own child
 // process (so peak RSS is its own); implementations alternate over rounds because the machine is
 // shared. Usage: npm run bench:gpt  (BENCH_ROUNDS=n, BENCH_ONLY=a,b,mlp, BENCH_IMPLS=descent,torch,tfjs). Not a test.
+// BENCH_BASELINE=path/to/another/checkout (built: its dist/ and addon) adds that tree's Descent as
+// "Descent base", run in the same rounds, so a change is measured against PyTorch and the previous
+// commit in one run.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getNumThreads, measureFmaPeak, nativeInfo, setNumThreads } from "../src/backend/native/index.js";
@@ -20,7 +24,12 @@ const BENCHES: Bench[] = [
   { name: "mlp", base: { kind: "mlp", sizes: [784, 1024, 1024, 10], batch: 256 }, steps: 30, budgetS: 4, oneThread: false, tfjsSteps: 2, rounds: 2 },
 ];
 
-type Impl = "descent" | "torch" | "tfjs";
+type Impl = "descent" | "base" | "torch" | "tfjs";
+
+const BASELINE = process.env["BENCH_BASELINE"];
+if (BASELINE !== undefined && !existsSync(join(BASELINE, "dist", "bench", "gpt.js"))) {
+  throw new Error(`BENCH_BASELINE=${BASELINE}: no dist/bench/gpt.js there (check out the commit, npm ci, npx tsc -p tsconfig.json)`);
+}
 
 function spawnRun(impl: Impl, cfg: RunConfig): RunResult | string {
   const threads = String(cfg.threads);
@@ -34,6 +43,9 @@ function spawnRun(impl: Impl, cfg: RunConfig): RunResult | string {
     delete env["OPENBLAS_CORETYPE"];
     cmd = "/usr/bin/python3";
     args = [join(ROOT, "bench", "gpt_torch.py"), JSON.stringify(cfg)];
+  } else if (impl === "base") {
+    cmd = process.execPath;
+    args = [join(BASELINE!, "dist", "bench", "gpt.js"), "--worker", "descent", JSON.stringify(cfg)];
   } else {
     cmd = process.execPath;
     args = [fileURLToPath(import.meta.url), "--worker", impl, JSON.stringify(cfg)];
@@ -83,10 +95,14 @@ async function main(): Promise<void> {
   const notes = new Set<string>();
   for (const b of BENCHES) {
     if (only && !only.includes(b.name)) continue;
-    const plan: { impl: Impl; threads: number }[] = [{ impl: "descent", threads: 2 }, { impl: "torch", threads: 2 }];
-    if (b.oneThread) plan.push({ impl: "descent", threads: 1 }, { impl: "torch", threads: 1 });
+    const plan: { impl: Impl; threads: number }[] = [];
+    for (const threads of b.oneThread ? [2, 1] : [2]) {
+      plan.push({ impl: "descent", threads });
+      if (BASELINE) plan.push({ impl: "base", threads });
+      plan.push({ impl: "torch", threads });
+    }
     const impls = process.env["BENCH_IMPLS"]?.split(","); // e.g. BENCH_IMPLS=tfjs reruns one column
-    if (impls) plan.splice(0, plan.length, ...plan.filter((p) => impls.includes(p.impl)));
+    if (impls) plan.splice(0, plan.length, ...plan.filter((p) => impls.includes(p.impl) || (p.impl === "base" && impls.includes("descent"))));
     const results = new Map<string, RunResult[]>();
     const failures = new Map<string, string>();
     const key = (impl: Impl, t: number) => `${impl}/${t}`;
@@ -107,7 +123,7 @@ async function main(): Promise<void> {
     for (const p of [...plan, { impl: "tfjs" as Impl, threads: 1 }]) {
       const k = key(p.impl, p.threads);
       const list = results.get(k);
-      const label = p.impl === "descent" ? "Descent" : p.impl === "torch" ? "PyTorch" : "tfjs-wasm";
+      const label = p.impl === "descent" ? "Descent" : p.impl === "base" ? "Descent base" : p.impl === "torch" ? "PyTorch" : "tfjs-wasm";
       rows.push({ label, threads: p.threads, result: list ? merge(list) : failures.get(k) ?? "not run" });
       for (const x of list ?? []) if (x.note) notes.add(`${label}: ${x.note}`);
     }

@@ -1,7 +1,9 @@
-// Whole training steps are bit-identical on 1 and 2 threads: GPT (fused c_attn, packed causal
-// attention, GELU epilogue, layer norm, multi-tensor AdamW, clipping), Llama (RMS norm, rotary,
-// grouped-query attention) and the MLP (Linear+ReLU, SGD with momentum), in float32 and float64,
-// with shapes big enough that every kernel really splits its work between the threads.
+// Whole training steps are bit-identical on 1 and 2 threads: GPT without dropout (fused c_attn,
+// the packed fused causal attention kernel, GELU epilogue, layer norm, multi-tensor AdamW,
+// clipping) and with dropout (the composed attention path), Llama (RMS norm, rotary, grouped-query
+// attention) and the MLP (Linear+ReLU, SGD with momentum), in float32 and float64, with shapes big
+// enough that every kernel really splits its work. Two threads are forced, so a 1-core machine
+// still runs the threaded paths.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Generator, type Tensor, manualSeed, nn, optim, randint, randn } from "../../src/index.js";
@@ -15,7 +17,8 @@ interface Run { losses: number[]; params: ArrayLike<number>[] }
 /** Three optimizer steps of a freshly seeded model on `threads` threads. */
 function train(make: (dtype: Dtype) => { params: Tensor[]; loss: () => Tensor; opt: optim.Optimizer }, dtype: Dtype, threads: number): Run {
   const prev = getNumThreads();
-  setNumThreads(threads);
+  setNumThreads(threads, { force: true });
+  assert.equal(getNumThreads(), threads);
   try {
     const { params, loss, opt } = make(dtype);
     const losses: number[] = [];
@@ -29,13 +32,13 @@ function train(make: (dtype: Dtype) => { params: Tensor[]; loss: () => Tensor; o
     }
     return { losses, params: params.map((p) => p.data) };
   } finally {
-    setNumThreads(prev);
+    setNumThreads(prev, { force: true });
   }
 }
 
-function gpt(dtype: Dtype): { params: Tensor[]; loss: () => Tensor; opt: optim.Optimizer } {
+function gpt(dtype: Dtype, dropout = 0): { params: Tensor[]; loss: () => Tensor; opt: optim.Optimizer } {
   manualSeed(5);
-  const model = new GPT({ vocabSize: 65, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 96, dropout: 0.1 },
+  const model = new GPT({ vocabSize: 65, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 96, dropout },
     { dtype, generator: new Generator(1), dropoutGenerator: new Generator(2) });
   const x = randint(0, 65, [4, 64], { generator: new Generator(3) }), y = randint(0, 65, [4, 64], { generator: new Generator(4) });
   const params = model.parameters();
@@ -61,7 +64,8 @@ function mlp(dtype: Dtype): { params: Tensor[]; loss: () => Tensor; opt: optim.O
 }
 
 describe("training steps on 1 and 2 threads", { skip }, () => {
-  for (const [name, make] of [["GPT", gpt], ["Llama", llama], ["MLP", mlp]] as const) {
+  const gptDropout = (dtype: Dtype) => gpt(dtype, 0.1);
+  for (const [name, make] of [["GPT", gpt], ["GPT with dropout", gptDropout], ["Llama", llama], ["MLP", mlp]] as const) {
     for (const dtype of ["float32", "float64"] as const) {
       it(`${name} ${dtype}: three steps give bit-identical losses and parameters`, () => {
         const one = train(make, dtype, 1), two = train(make, dtype, 2);
